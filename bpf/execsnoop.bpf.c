@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/* execsnoop, kernel side: arguments at exec entry, the outcome at exec success or failure. */
+#include "common.bpf.h"
+#include "execsnoop.h"
+
+const volatile __u32 max_args = 20;
+const volatile __s64 filter_uid = -1;
+const volatile __s64 filter_ppid = -1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct execsnoop_args);
+} scratch SEC(".maps");
+
+static __always_inline __u32 parent_tgid(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, real_parent, tgid);
+}
+
+static __always_inline int on_enter(const char *filename, const char *const *argv)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 uid = (__u32)bpf_get_current_uid_gid(), zero = 0, off, i;
+	struct execsnoop_args *e;
+	const char *arg;
+	long n;
+
+	if (filter_uid >= 0 && uid != filter_uid)
+		return 0;
+	if (filter_ppid >= 0 && parent_tgid(task) != filter_ppid)
+		return 0;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 0;
+	e->kind = EXECSNOOP_ARGS;
+	e->tid = (__u32)id;
+	e->pid = id >> 32;
+	e->uid = uid;
+	e->flags = 0;
+	e->nargs = 0;
+	e->size = 0;
+
+	/*
+	 * Argument 0 is the file being executed, as BCC shows it; then argv[1..]. The write
+	 * offset lives in the map value, not in a register: the verifier then sees the same
+	 * state at every iteration whatever each string's length was, and the loop verifies in
+	 * linear time instead of one path per combination of lengths.
+	 */
+	arg = filename;
+	for (i = 0; i < EXECSNOOP_MAX_ARGS; i++) {
+		if (!arg)
+			break;
+		if (i >= max_args) {
+			e->flags |= EXECSNOOP_MORE_ARGS;
+			break;
+		}
+		off = e->size;
+		if (off > EXECSNOOP_DATA_SIZE - EXECSNOOP_ARG_LEN - 1) {
+			e->flags |= EXECSNOOP_DATA_FULL;
+			break;
+		}
+		off &= EXECSNOOP_DATA_SIZE - 1;
+		e->data[off] = 0;
+		n = bpf_probe_read_user_str(&e->data[off + 1], EXECSNOOP_ARG_LEN, arg);
+		if (n <= 0) {
+			e->data[off + 1] = 0;
+			n = 1;
+		} else if (n == EXECSNOOP_ARG_LEN) {
+			char next = 0;
+
+			/* exactly full: cut only if the string goes on */
+			bpf_probe_read_user(&next, 1, arg + EXECSNOOP_ARG_LEN - 1);
+			if (next)
+				e->data[off] = EXECSNOOP_ARG_CUT;
+		}
+		e->size = off + 1 + n;
+		e->nargs = i + 1;
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i + 1]))
+			arg = NULL;
+	}
+	off = e->size;
+	if (off > EXECSNOOP_DATA_SIZE + EXECSNOOP_ARG_LEN)
+		off = EXECSNOOP_DATA_SIZE + EXECSNOOP_ARG_LEN;
+	emit(e, offsetof(struct execsnoop_args, data) + off);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter((const char *)ctx->args[0], (const char *const *)ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int enter_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter((const char *)ctx->args[1], (const char *const *)ctx->args[2]);
+}
+
+static __always_inline struct execsnoop_done *done_begin(void)
+{
+	struct execsnoop_done *d = reserve(sizeof(*d));
+	struct task_struct *task;
+
+	if (!d)
+		return NULL;
+	task = (struct task_struct *)bpf_get_current_task();
+	d->ts = bpf_ktime_get_ns();
+	d->kind = EXECSNOOP_DONE;
+	d->pid = bpf_get_current_pid_tgid() >> 32;
+	d->ppid = parent_tgid(task);
+	d->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(d->comm, sizeof(d->comm));
+	BPF_CORE_READ_STR_INTO(&d->pcomm, task, real_parent, comm);
+	d->filename[0] = 0;
+	return d;
+}
+
+/*
+ * Success is taken from sched_process_exec: a thread that execs becomes the thread group
+ * leader (de_thread), so at syscall exit its thread id has changed; old_pid is the id the
+ * entry was recorded under.
+ */
+SEC("tracepoint/sched/sched_process_exec")
+int exec_done(struct trace_event_raw_sched_process_exec *ctx)
+{
+	struct execsnoop_done *d;
+	unsigned int loc = ctx->__data_loc_filename & 0xffff;
+
+	if (filter_uid >= 0 && (__u32)bpf_get_current_uid_gid() != filter_uid)
+		return 0;
+	d = done_begin();
+	if (!d)
+		return 0;
+	d->tid = ctx->old_pid;
+	d->ret = 0;
+	bpf_probe_read_kernel_str(d->filename, sizeof(d->filename), (void *)ctx + loc);
+	submit(d);
+	return 0;
+}
+
+static __always_inline int on_exit(long ret)
+{
+	struct execsnoop_done *d;
+
+	if (ret >= 0)
+		return 0;	/* reported by sched_process_exec */
+	if (filter_uid >= 0 && (__u32)bpf_get_current_uid_gid() != filter_uid)
+		return 0;
+	d = done_begin();
+	if (!d)
+		return 0;
+	d->tid = (__u32)bpf_get_current_pid_tgid();
+	d->ret = ret;
+	submit(d);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int exit_execve(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int exit_execveat(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loading and attaching skeletons with actionable errors. */
+#include <errno.h>
+#include <string.h>
+
+#include "attach.h"
+#include "err.h"
+#include "tracefs.h"
+
+int skel_load(struct bpf_object_skeleton *s)
+{
+	int err = bpf_object__load(*s->obj);
+
+	if (err)
+		return err_report(ERR_LOAD, err, "loading BPF programs");
+	return 0;
+}
+
+int skel_attach(struct bpf_object_skeleton *s)
+{
+	for (int i = 0; i < s->prog_cnt; i++) {
+		struct bpf_program *p = *s->progs[i].prog;
+		struct bpf_link *l;
+
+		if (!bpf_program__autoload(p))
+			continue;
+		l = bpf_program__attach(p);
+		if (!l)
+			return err_report(ERR_ATTACH, -errno, "attaching to %s",
+					  bpf_program__section_name(p));
+		*s->progs[i].link = l;
+	}
+	return 0;
+}
+
+void autoload_if_event(struct bpf_program *p, const char *category, const char *name)
+{
+	if (!tracefs_has_event(category, name)) {
+		err_debug("no tracepoint %s:%s on this kernel, skipping it", category, name);
+		bpf_program__set_autoload(p, false);
+	}
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Renders an applet's rows as BCC-style text columns or as JSON lines. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "opts.h"
+#include "out.h"
+
+static FILE *out_f;
+static bool closed;
+
+void out_init(FILE *f)
+{
+	out_f = f;
+}
+
+FILE *out_file(void)
+{
+	return out_f ? out_f : stdout;
+}
+
+static void pad(FILE *f, int width, const char *s)
+{
+	if (width < 0)
+		fprintf(f, "%-*s", -width, s);
+	else
+		fprintf(f, "%*s", width, s);
+}
+
+void out_header(const struct out_table *t)
+{
+	FILE *f = out_file();
+	bool first = true;
+	int i;
+
+	if (opt_json)
+		return;
+	for (i = 0; i < t->ncols; i++) {
+		const struct out_col *c = &t->cols[i];
+
+		if (!c->on)
+			continue;
+		if (!first)
+			fputc(' ', f);
+		first = false;
+		pad(f, c->head_width ? c->head_width : c->width, c->head);
+	}
+	fputc('\n', f);
+}
+
+/* One list item as text: quoted and escaped under -q, otherwise raw with newlines shown as \n. */
+static void text_item(FILE *f, const char *s, bool quote)
+{
+	if (quote)
+		fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", f);
+		else if (quote && *s == '"')
+			fputs("\\\"", f);
+		else
+			fputc(*s, f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+static void text_cell(FILE *f, const struct out_col *c, const union out_val *v)
+{
+	char buf[64];
+
+	switch (c->type) {
+	case OUT_STR:
+		pad(f, c->width, v->s ? v->s : (c->null_if_empty ? "-" : ""));
+		return;
+	case OUT_INT:
+		snprintf(buf, sizeof(buf), "%" PRId64, v->i);
+		break;
+	case OUT_UINT:
+		snprintf(buf, sizeof(buf), "%" PRIu64, v->u);
+		break;
+	case OUT_DBL:
+		snprintf(buf, sizeof(buf), "%.*f", c->prec, v->d);
+		break;
+	case OUT_OCT:
+		snprintf(buf, sizeof(buf), "%0*" PRIo64, c->width < 0 ? -c->width : c->width, v->u);
+		break;
+	case OUT_STRV:
+		for (int i = 0; i < v->v.n; i++) {
+			if (i)
+				fputc(' ', f);
+			text_item(f, v->v.s[i], v->v.quote);
+		}
+		return;
+	}
+	pad(f, c->width, buf);
+}
+
+static void json_cell(struct json *j, const struct out_col *c, const union out_val *v)
+{
+	json_key(j, c->key);
+	switch (c->type) {
+	case OUT_STR:
+		json_str(j, v->s);
+		break;
+	case OUT_INT:
+		json_int(j, v->i);
+		break;
+	case OUT_UINT:
+	case OUT_OCT:
+		json_uint(j, v->u);
+		break;
+	case OUT_DBL:
+		json_dbl(j, v->d, c->prec);
+		break;
+	case OUT_STRV:
+		json_arr_begin(j);
+		for (int i = 0; i < v->v.n; i++)
+			json_str(j, v->v.s[i]);
+		json_arr_end(j);
+		break;
+	}
+}
+
+void out_row(const struct out_table *t, const union out_val *vals)
+{
+	FILE *f = out_file();
+	bool first = true;
+	struct json j;
+	int i;
+
+	if (opt_json) {
+		json_init(&j, f);
+		json_obj_begin(&j);
+		for (i = 0; i < t->ncols; i++)
+			if (t->cols[i].on)
+				json_cell(&j, &t->cols[i], &vals[i]);
+		json_obj_end(&j);
+		return;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		if (!t->cols[i].on)
+			continue;
+		if (!first)
+			fputc(' ', f);
+		first = false;
+		text_cell(f, &t->cols[i], &vals[i]);
+	}
+	fputc('\n', f);
+}
+
+void out_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (opt_json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(out_file(), fmt, ap);
+	va_end(ap);
+}
+
+int out_flush(void)
+{
+	FILE *f = out_file();
+
+	if (closed)
+		return -EPIPE;
+	if (fflush(f) == EOF || ferror(f)) {
+		if (errno == EPIPE)
+			closed = true;
+		clearerr(f);
+		return -errno;
+	}
+	return 0;
+}
+
+bool out_closed(void)
+{
+	return closed;
+}
+
+void out_hhmmss(char buf[16])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, 16, "%H:%M:%S", &tm);
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+uint64_t now_ns_mono(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t now_ns_boot(void)
+{
+	return clock_ns(CLOCK_BOOTTIME);
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The shared run loop: batched ring buffer draining, timers, signals and lost events. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "err.h"
+#include "out.h"
+#include "run.h"
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	stopping = 1;
+}
+
+bool run_stopping(void)
+{
+	return stopping;
+}
+
+void run_stop(void)
+{
+	stopping = 1;
+}
+
+void run_setup(const char *applet)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	err_applet = applet;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a signal must cut a blocking poll short */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* a closed pipe shows up as EPIPE from the output layer, which ends the run */
+	signal(SIGPIPE, SIG_IGN);
+	libbpf_set_print(err_libbpf_print);
+	/* output is flushed once per drain, not per line */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+}
+
+void run_report_lost(uint64_t total)
+{
+	static uint64_t reported;
+
+	if (total > reported) {
+		err_msg("lost %" PRIu64 " events (%" PRIu64 " in total): the ring buffer was full",
+			total - reported, total);
+		reported = total;
+	}
+}
+
+struct drain_ctx {
+	const struct run_ops *ops;
+	void *ctx;
+	int rc;
+};
+
+static int on_record(void *c, void *data, size_t len)
+{
+	struct drain_ctx *d = c;
+	int rc = d->ops->on_event(d->ctx, data, len);
+
+	if (rc) {
+		d->rc = rc;
+		return -ECANCELED;	/* stops ring_buffer__consume() */
+	}
+	return 0;
+}
+
+static long ms_until(uint64_t deadline_ns)
+{
+	uint64_t now = now_ns_mono();
+
+	return deadline_ns > now ? (long)((deadline_ns - now + 999999) / 1000000) : 0;
+}
+
+int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
+{
+	struct drain_ctx d = { .ops = ops, .ctx = ctx };
+	struct ring_buffer *rb = NULL;
+	uint64_t start = now_ns_mono(), next_tick = 0, end = 0;
+	int err = 0;
+
+	if (cfg->events) {
+		rb = ring_buffer__new(bpf_map__fd(cfg->events), on_record, &d, NULL);
+		if (!rb)
+			return err_report(ERR_RUNTIME, -errno, "cannot open the ring buffer"), -errno;
+	}
+	if (cfg->interval_ms)
+		next_tick = start + cfg->interval_ms * 1000000ull;
+	if (cfg->duration_ms)
+		end = start + cfg->duration_ms * 1000000ull;
+	if (getenv("BPFBOX_READY"))
+		fputs("Ready.\n", stderr);
+	if (out_flush() == -EPIPE)
+		stopping = 1;
+
+	while (!stopping && !d.rc) {
+		long timeout = RUN_DRAIN_MS;
+
+		if (next_tick && ms_until(next_tick) < timeout)
+			timeout = ms_until(next_tick);
+		if (end && ms_until(end) < timeout)
+			timeout = ms_until(end);
+		if (rb) {
+			/* records are submitted without a wake-up: poll waits for a forced
+			 * wake-up (buffer filling up) or the timeout, then everything is read */
+			err = ring_buffer__poll(rb, timeout);
+			if (err >= 0 || err == -EINTR || err == -ECANCELED)
+				err = ring_buffer__consume(rb);
+			if (err == -EINTR || err == -ECANCELED)
+				err = 0;
+			if (err < 0) {
+				err_report(ERR_RUNTIME, err, "reading the ring buffer");
+				break;
+			}
+			err = 0;
+		} else {
+			poll(NULL, 0, timeout);
+		}
+		if (cfg->lost)
+			run_report_lost(*cfg->lost);
+		if (next_tick && now_ns_mono() >= next_tick) {
+			next_tick += cfg->interval_ms * 1000000ull;
+			if (ops->on_tick && ops->on_tick(ctx))
+				break;
+		}
+		if (end && now_ns_mono() >= end)
+			break;
+		if (out_flush() == -EPIPE)
+			break;
+	}
+	/* whatever was submitted before the stop is still reported */
+	if (rb && !d.rc && !out_closed())
+		ring_buffer__consume(rb);
+	if (ops->on_exit && !out_closed())
+		ops->on_exit(ctx);
+	if (cfg->lost)
+		run_report_lost(*cfg->lost);
+	out_flush();
+	ring_buffer__free(rb);
+	return d.rc < 0 ? d.rc : err;
+}

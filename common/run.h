@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The lifecycle every applet shares: libbpf logging (-v), signals (SIGINT, SIGTERM, SIGPIPE),
+ * the ring buffer drain loop with interval and duration timers, and lost-event reporting.
+ */
+#ifndef BPFBOX_RUN_H
+#define BPFBOX_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+struct bpf_map;
+
+/* Drain period of the run loop: events are submitted without a wake-up and read this often. */
+#define RUN_DRAIN_MS 10
+
+struct run_ops {
+	/* One ring buffer record. Return <0 to stop with that error, >0 to stop cleanly. */
+	int (*on_event)(void *ctx, const void *data, size_t len);
+	/* Every interval_ms (when set). Return non-zero to stop. */
+	int (*on_tick)(void *ctx);
+	/* Once at the end (duration reached, signal, closed pipe): final summaries. */
+	void (*on_exit)(void *ctx);
+};
+
+struct run_cfg {
+	struct bpf_map *events;		/* BPF_MAP_TYPE_RINGBUF or NULL (aggregating applets) */
+	const volatile __u64 *lost;	/* counter the BPF side bumps when a reserve fails */
+	long interval_ms;		/* 0: no ticks */
+	long duration_ms;		/* 0: until a signal */
+};
+
+/* Installs signal handlers and the libbpf print callback; call first in every applet. */
+void run_setup(const char *applet);
+
+/* Runs until duration, signal, closed stdout, or a callback asks to stop. Returns 0 or -errno. */
+int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx);
+
+/* Set by SIGINT/SIGTERM; applets with their own waits may check it. */
+bool run_stopping(void);
+/* Ask the loop to end (e.g. -M reached). */
+void run_stop(void);
+
+/* Reports lost events (delta since the last call) on stderr; called by the loop. */
+void run_report_lost(uint64_t total);
+
+#endif

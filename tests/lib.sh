@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the end-to-end tests (POSIX sh: the same scripts run under busybox in the VMs).
+# A test script is sourced-free: it is run as `sh tests/run/NAME.sh` with these variables set:
+#   BPFBOX  path of the bpfbox binary under test     PROGS  directory of tests/progs binaries
+#   TMPD    a scratch directory of its own           TESTLIB this file
+# and prints one line per case: "PASS name", "FAIL name: why" or "SKIP name: why".
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+
+# check NAME CONDITION-COMMAND...: PASS if the command succeeds, else FAIL with the command.
+check() {
+	_n=$1; shift
+	if "$@"; then pass "$_n"; else fail "$_n" "$*"; fi
+}
+
+# requires FEATURE[,..]: empty output if check-config says the features work, else the reason.
+requires() {
+	"$BPFBOX" check-config --require "$1" >/dev/null 2>"$TMPD/.req" && return 0
+	head -n 1 "$TMPD/.req"
+	return 1
+}
+
+# start_tool OUTFILE ARGS...: runs bpfbox ARGS in the background, stdout to OUTFILE,
+# stderr to OUTFILE.err; sets TOOL_PID and waits until the tool says it is attached.
+start_tool() {
+	_out=$1; shift
+	"$BPFBOX" "$@" >"$_out" 2>"$_out.err" &
+	TOOL_PID=$!
+	wait_ready "$_out.err"
+}
+
+# wait_ready ERRFILE: the applets print "Ready." to stderr under BPFBOX_READY=1 once attached.
+wait_ready() {
+	_i=0
+	while [ $_i -lt 300 ]; do
+		grep -q '^Ready\.$' "$1" 2>/dev/null && return 0
+		kill -0 "$TOOL_PID" 2>/dev/null || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# stop_tool [SIGNAL]: sends SIGINT (default) and waits; sets TOOL_RC.
+stop_tool() {
+	kill -"${1:-INT}" "$TOOL_PID" 2>/dev/null
+	wait "$TOOL_PID"
+	TOOL_RC=$?
+}
+
+# bpf_objects: count of BPF programs and links visible in /proc fdinfo of all processes
+# (works without bpftool, e.g. inside the VMs).
+bpf_objects() {
+	ls -l /proc/[0-9]*/fd/ 2>/dev/null | grep -c 'anon_inode:bpf-\(prog\|link\)'
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs every tests/run/*.sh against a bpfbox binary and prints "N passed, N failed, N skipped".
+# usage: run-e2e.sh BPFBOX PROGS_DIR [TEST...]   (exit 1 on any failure)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+BPFBOX=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+PROGS=$(cd "$2" && pwd)
+shift 2
+export BPFBOX PROGS TESTLIB="$here/lib.sh" BPFBOX_READY=1
+[ $# -gt 0 ] || set -- "$here"/run/*.sh
+npass=0 nfail=0 nskip=0
+for t in "$@"; do
+	name=$(basename "$t" .sh)
+	TMPD=$(mktemp -d "${TMPDIR:-/tmp}/bpfbox-$name.XXXXXX")
+	export TMPD
+	echo "== $name"
+	sh "$t" >"$TMPD/.results" 2>&1
+	rc=$?
+	cat "$TMPD/.results"
+	p=$(grep -c '^PASS ' "$TMPD/.results")
+	f=$(grep -c '^FAIL ' "$TMPD/.results")
+	s=$(grep -c '^SKIP ' "$TMPD/.results")
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $name: script exited with status $rc"
+		f=1
+	fi
+	npass=$((npass + p)) nfail=$((nfail + f)) nskip=$((nskip + s))
+	[ "$f" -eq 0 ] && rm -rf "$TMPD"
+done
+echo "e2e: $npass passed, $nfail failed, $nskip skipped"
+[ $nfail -eq 0 ]
