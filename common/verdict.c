@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-applet requirements (data) and the verdict they give on the features probed here. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "verdict.h"
+
+/* Needs shared by several applets, preferred mechanism first (DESIGN §3). */
+#define NEED_RINGBUF \
+	{ "event output", false, { { "ring buffer", FEAT_BIT(RINGBUF) } } }
+#define NEED_KFUNCS \
+	{ "kernel functions", true, { \
+		{ "kprobe.multi", FEAT_BIT(KPROBE_MULTI) }, \
+		{ "fentry/fexit", FEAT_BIT(FENTRY) }, \
+		{ "kprobe/kretprobe", FEAT_BIT(KPROBE) } } }
+#define NEED_UFUNCS \
+	{ "user functions", true, { { "uprobe/uretprobe", FEAT_BIT(UPROBE) } } }
+#define NEED_TRACEPOINTS \
+	{ "tracepoints", true, { \
+		{ "tp_btf", FEAT_BIT(TP_BTF) }, \
+		{ "classic tracepoints", FEAT_BIT(TRACEPOINT) } } }
+/* The expression VM's loop: bpf_loop, else one global subprogram per op (DESIGN §6). */
+#define NEED_EXPR \
+	{ "expressions", false, { \
+		{ "bpf_loop", FEAT_BIT(BPF_LOOP) }, \
+		{ "global subprograms", 0 } } }
+/* Generic probes tell targets apart by cookie, else by one loaded copy per probe. */
+#define NEED_PROBE_IDS \
+	{ "probe ids", false, { \
+		{ "BPF cookies", FEAT_BIT(COOKIE) }, \
+		{ "one program copy per probe", 0 } } }
+#define NEED_STACKS \
+	{ "stacks", false, { { "stack trace map", FEAT_BIT(STACKMAP) } } }
+#define NEED_KSYMS \
+	{ "kernel symbols", true, { { "/proc/kallsyms", FEAT_BIT(KALLSYMS) } } }
+
+const struct verdict_applet verdict_applets[] = {
+	{ "execsnoop", false, {
+		{ "exec events", false, {
+			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) } } },
+		NEED_RINGBUF } },
+	{ "opensnoop", false, {
+		{ "open events", false, {
+			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) },
+			{ "fentry/fexit", FEAT_BIT(FENTRY) },
+			{ "kprobe/kretprobe", FEAT_BIT(KPROBE) } } },
+		NEED_RINGBUF } },
+	{ "biosnoop", false, {
+		{ "block events", false, {
+			{ "tp_btf", FEAT_BIT(TP_BTF) | FEAT_BIT(BLOCK_TP) },
+			{ "raw_tp", FEAT_BIT(RAW_TP) | FEAT_BIT(BLOCK_TP) },
+			{ "classic tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(BLOCK_TP) } } },
+		NEED_RINGBUF } },
+	{ "profile", false, {
+		{ "sampling", false, { { "cpu-clock perf events", FEAT_BIT(PERF_EVENT) } } },
+		NEED_STACKS, NEED_KSYMS } },
+	{ "trace", true, {
+		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_EXPR, NEED_PROBE_IDS,
+		NEED_RINGBUF } },
+	{ "argdist", true, {
+		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_EXPR, NEED_PROBE_IDS } },
+	{ "funccount", true, {
+		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_PROBE_IDS } },
+	{ "stackcount", true, {
+		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_STACKS, NEED_PROBE_IDS,
+		NEED_KSYMS } },
+};
+
+const int verdict_napplets = sizeof(verdict_applets) / sizeof(verdict_applets[0]);
+
+struct buf {
+	char *s;
+	size_t n, len;
+};
+
+static void add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (b->len >= b->n)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(b->s + b->len, b->n - b->len, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		b->len = b->len + w < b->n ? b->len + w : b->n - 1;
+}
+
+/* First feature of mask that does not work, or -1. */
+static int first_missing(uint64_t mask, const struct feature_result *res)
+{
+	for (int i = 0; i < FEAT__COUNT; i++)
+		if ((mask & (1ULL << i)) && res[i].status != FEATURE_WORKS)
+			return i;
+	return -1;
+}
+
+/* Names of the features of mask that do not work, comma separated. */
+static void add_missing(struct buf *b, uint64_t mask, const struct feature_result *res,
+			bool *first)
+{
+	for (int i = 0; i < FEAT__COUNT; i++) {
+		if (!(mask & (1ULL << i)) || res[i].status == FEATURE_WORKS)
+			continue;
+		add(b, "%s%s", *first ? "" : ", ", features__name(i));
+		*first = false;
+	}
+}
+
+static void cannot(struct verdict *v, const char *role, int feat, const struct feature_result *res)
+{
+	v->kind = VERDICT_CANNOT;
+	snprintf(v->detail, sizeof(v->detail), "cannot run: %s%s%s: %s", role ? role : "",
+		 role ? ": " : "", features__name(feat), res[feat].reason);
+}
+
+void verdict__eval(const struct verdict_applet *a, const struct feature_result *res,
+		   struct verdict *v)
+{
+	struct buf b = { v->detail, sizeof(v->detail), 0 };
+	int f, optional = 0, optional_met = 0, first_unmet = -1;
+
+	v->detail[0] = 0;
+	v->kind = VERDICT_WORKS;
+	f = first_missing(VERDICT_BASE, res);
+	if (f >= 0) {
+		cannot(v, NULL, f, res);
+		return;
+	}
+	for (int n = 0; n < VERDICT_NEEDS && a->needs[n].role; n++) {
+		const struct verdict_need *need = &a->needs[n];
+		int i;
+
+		for (i = 0; i < VERDICT_ALTS && need->alts[i].label; i++)
+			if (first_missing(need->alts[i].needs, res) < 0)
+				break;
+		optional += need->optional;
+		if (i < VERDICT_ALTS && need->alts[i].label) {
+			optional_met += need->optional;
+			add(&b, "%s%s", b.len ? ", " : "", need->alts[i].label);
+			if (i > 0) {
+				bool first = true;
+
+				add(&b, " (no ");
+				for (int j = 0; j < i; j++)
+					add_missing(&b, need->alts[j].needs, res, &first);
+				add(&b, ")");
+				if (v->kind < VERDICT_FALLBACK)
+					v->kind = VERDICT_FALLBACK;
+			}
+			continue;
+		}
+		if (!need->optional) {
+			cannot(v, need->role, first_missing(need->alts[0].needs, res), res);
+			return;
+		}
+		if (first_unmet < 0)
+			first_unmet = n;
+		{
+			bool first = true;
+
+			add(&b, "%sno %s (", b.len ? ", " : "", need->role);
+			for (int j = 0; j < VERDICT_ALTS && need->alts[j].label; j++)
+				add_missing(&b, need->alts[j].needs, res, &first);
+			add(&b, " missing)");
+		}
+		v->kind = VERDICT_LIMITED;
+	}
+	if (a->any_optional && optional && !optional_met) {
+		const struct verdict_need *need = &a->needs[first_unmet];
+
+		v->kind = VERDICT_CANNOT;
+		snprintf(v->detail, sizeof(v->detail),
+			 "cannot run: no probe kind works; %s: %s: %s", need->role,
+			 features__name(first_missing(need->alts[0].needs, res)),
+			 res[first_missing(need->alts[0].needs, res)].reason);
+	}
+}
+
+const struct verdict_applet *verdict__find(const char *applet)
+{
+	for (int i = 0; i < verdict_napplets; i++)
+		if (!strcmp(verdict_applets[i].applet, applet))
+			return &verdict_applets[i];
+	return NULL;
+}
+
+int verdict__live(const char *applet, struct verdict *v)
+{
+	static struct feature_result res[FEAT__COUNT];
+	const struct verdict_applet *a = verdict__find(applet);
+
+	if (!a)
+		return -ENOENT;
+	for (int i = 0; i < FEAT__COUNT; i++)
+		res[i] = *features__probe(i);
+	verdict__eval(a, res, v);
+	return 0;
+}
+
+int verdict__pick(const char *applet, const char *role, const char **label)
+{
+	const struct verdict_applet *a = verdict__find(applet);
+
+	if (!a)
+		return -ENOENT;
+	for (int n = 0; n < VERDICT_NEEDS && a->needs[n].role; n++) {
+		const struct verdict_need *need = &a->needs[n];
+
+		if (strcmp(need->role, role))
+			continue;
+		for (int i = 0; i < VERDICT_ALTS && need->alts[i].label; i++) {
+			bool ok = true;
+
+			for (int f = 0; f < FEAT__COUNT && ok; f++)
+				if (need->alts[i].needs & (1ULL << f))
+					ok = features__usable(f);
+			if (ok) {
+				if (label)
+					*label = need->alts[i].label;
+				return i;
+			}
+		}
+		return -EOPNOTSUPP;
+	}
+	return -ENOENT;
+}
+
+const char *verdict__kind_str(enum verdict_kind k)
+{
+	static const char *const s[] = { "works", "fallback", "limited", "cannot" };
+
+	return (unsigned)k <= VERDICT_CANNOT ? s[k] : "?";
+}
