@@ -13,6 +13,7 @@
 
 #include "opts.h"
 
+int check_config_main(int argc, char **argv);
 int execsnoop_main(int argc, char **argv);
 
 /* The one list of applets. */
@@ -21,6 +22,7 @@ static const struct applet {
 	int (*main)(int argc, char **argv);
 	const char *summary;
 } applets[] = {
+	{ "check-config", check_config_main, "Check kernel config and probe which BPF features work" },
 	{ "execsnoop", execsnoop_main, "Trace new processes via exec() syscalls" },
 };
 
