@@ -77,9 +77,11 @@ static const char *parse_long(const char *arg, long *dst, long min, long max)
 	char *end;
 	long v;
 
+	/* base 10 only ("010" is ten, not eight) and no leading blanks or '+' that strtol skips */
 	errno = 0;
-	v = strtol(arg, &end, 0);
-	if (errno || end == arg || *end || v < min || v > max) {
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || !(*arg == '-' || (*arg >= '0' && *arg <= '9')) ||
+	    v < min || v > max) {
 		if (max == LONG_MAX)
 			snprintf(expect, sizeof(expect), "an integer >= %ld", min);
 		else
@@ -126,6 +128,47 @@ static void apply(const struct cmd_spec *spec, const struct opt *o, const char *
 	}
 }
 
+/* "--name[=value]" names o (getopt_long accepts unambiguous prefixes). */
+static bool long_arg_is(const char *arg, const struct opt *o)
+{
+	size_t len;
+
+	if (strncmp(arg, "--", 2) || !o->long_name)
+		return false;
+	len = strcspn(arg + 2, "=");
+	return len && !strncmp(o->long_name, arg + 2, len);
+}
+
+/*
+ * getopt_long's error ('?' unknown, ':' missing value) as one line naming the option the way
+ * the user wrote it. optopt holds the option's value (0 for an unknown long option); last is
+ * argv[optind - 1], which is the offending word unless a short option failed mid-cluster.
+ */
+static void __attribute__((noreturn))
+bad_option(const struct cmd_spec *spec, const struct opt **opts, int n, int c, const char *last)
+{
+	const struct opt *o = NULL;
+	char name[80];
+	int i;
+
+	if (optopt >= LONG_ONLY_BASE && optopt < LONG_ONLY_BASE + n)
+		o = opts[optopt - LONG_ONLY_BASE];
+	for (i = 0; !o && optopt && i < n; i++)
+		if (opts[i]->short_name == optopt)
+			o = opts[i];
+	if (o && long_arg_is(last, o))
+		snprintf(name, sizeof(name), "--%s", o->long_name);
+	else if (optopt > 0 && optopt < 256)
+		snprintf(name, sizeof(name), "-%c", optopt);
+	else
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(last, "="), last);
+	if (c == ':')
+		usage_error(spec, "option %.64s needs a value", name);
+	if (o)
+		usage_error(spec, "option %.64s takes no value", name);
+	usage_error(spec, "unknown option %.64s", name);
+}
+
 int opts_parse(const struct cmd_spec *spec, int argc, char **argv)
 {
 	const struct opt *opts[MAX_OPTS];
@@ -160,17 +203,8 @@ int opts_parse(const struct cmd_spec *spec, int argc, char **argv)
 			opts_complete(spec, stdout);
 			exit(0);
 		}
-		if (c == '?' || c == ':') {
-			const char *what = argv[optind - 1];
-			char buf[8];
-
-			if (optopt && optopt < 256) {
-				snprintf(buf, sizeof(buf), "-%c", optopt);
-				what = buf;
-			}
-			usage_error(spec, c == ':' ? "option %.64s needs a value" :
-				    "unknown option %.64s", what);
-		}
+		if (c == '?' || c == ':')
+			bad_option(spec, opts, n, c, argv[optind - 1]);
 		if (c >= LONG_ONLY_BASE)
 			o = opts[c - LONG_ONLY_BASE];
 		for (i = 0; !o && i < n; i++)
@@ -248,8 +282,12 @@ void opts_complete(const struct cmd_spec *spec, FILE *f)
 	for (i = 0; i < n; i++) {
 		const struct opt *o = opts[i];
 
-		fprintf(f, "%s%c\t%s%s\t%s\t%s\t%s\n", o->short_name ? "-" : "",
-			o->short_name ? o->short_name : 0,
+		char s[3] = "";
+
+		/* a long-only option has an empty first field, not "%c" of 0 (a NUL byte) */
+		if (o->short_name)
+			snprintf(s, sizeof(s), "-%c", o->short_name);
+		fprintf(f, "%s\t%s%s\t%s\t%s\t%s\n", s,
 			o->long_name ? "--" : "", o->long_name ? o->long_name : "",
 			o->metavar ? o->metavar : "", o->complete ? o->complete : "", o->help);
 	}
@@ -267,6 +305,8 @@ const char *opt_parse_pid_list(const char *arg, void *dst)
 
 		if (l->n == ID_LIST_MAX)
 			return "at most 64 comma separated ids";
+		if (*p < '0' || *p > '9')	/* strtoul would take " 1", "+1" and "-1" */
+			return "a comma separated list of ids, e.g. 123,456";
 		errno = 0;
 		v = strtoul(p, &end, 10);
 		if (errno || end == p || v > INT_MAX || (*end && *end != ','))
@@ -281,33 +321,47 @@ const char *opt_parse_pid_list(const char *arg, void *dst)
 	return NULL;
 }
 
-/* /etc/passwd is read directly: glibc's getpwnam() needs NSS modules a static binary lacks. */
-static int passwd_uid(const char *name, long *uid)
+/*
+ * /etc/passwd is read directly: glibc's getpwnam() needs NSS modules a static binary lacks.
+ * getline() rather than a fixed buffer, so the tail of an overlong line is never taken for
+ * the start of an entry.
+ */
+int opt_passwd_uid(FILE *f, const char *name, long *uid)
 {
-	char line[1024];
-	size_t len = strlen(name);
-	int found = -1;
-	FILE *f = fopen("/etc/passwd", "re");
+	size_t len = strlen(name), cap = 0;
+	char *line = NULL;
+	int found = -ENOENT;
 
-	if (!f)
-		return -1;
-	while (found && fgets(line, sizeof(line), f)) {
+	while (found && getline(&line, &cap, f) > 0) {
 		char *pw = line + len, *uid_s;
 
 		if (strncmp(line, name, len) || *pw != ':' || !(uid_s = strchr(pw + 1, ':')))
 			continue;
 		*strchrnul(uid_s + 1, ':') = 0;
-		found = parse_long(uid_s + 1, uid, 0, UINT_MAX - 1) ? -1 : 0;
+		found = parse_long(uid_s + 1, uid, 0, UINT_MAX - 1) ? -ENOENT : 0;
 	}
-	fclose(f);
+	free(line);
 	return found;
+}
+
+static int passwd_uid(const char *name, long *uid)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	int rc;
+
+	if (!f)
+		return -errno;
+	rc = opt_passwd_uid(f, name, uid);
+	fclose(f);
+	return rc;
 }
 
 const char *opt_parse_uid(const char *arg, void *dst)
 {
 	if (!parse_long(arg, dst, 0, UINT_MAX - 1))
 		return NULL;
-	if (!*arg || passwd_uid(arg, dst))
+	/* a ':' or newline would let "root:x" match the password field and return the gid */
+	if (!*arg || strpbrk(arg, ":\n") || passwd_uid(arg, dst))
 		return "a user name or a numeric uid";
 	return NULL;
 }

@@ -66,6 +66,8 @@ usage_error(const struct cmd_spec *spec, const char *fmt, ...);
 const char *opt_parse_pid_list(const char *arg, void *dst);	/* struct id_list * */
 const char *opt_parse_uid(const char *arg, void *dst);		/* long *, name or number */
 const char *opt_parse_secs(const char *arg, void *dst);		/* long * seconds > 0 */
+/* Looks name up in a passwd(5) stream; 0 and *uid set, or -ENOENT. */
+int opt_passwd_uid(FILE *f, const char *name, long *uid);
 
 #define ID_LIST_MAX 64
 struct id_list {
