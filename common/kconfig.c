@@ -176,14 +176,15 @@ int kconfig__parse_gz(struct kconfig *kc, gzFile gz)
 {
 	struct lines *l = calloc(1, sizeof(*l));
 	char chunk[8192];
-	int n, err = 0;
+	int n, zerr, err = 0;
 
 	if (!l)
 		return -ENOMEM;
 	while (!err && (n = gzread(gz, chunk, sizeof(chunk))) > 0)
 		err = feed(kc, l, chunk, n);
-	if (!err && n < 0)
-		err = -EIO;	/* corrupt or truncated stream */
+	/* zlib reports a truncated stream (Z_BUF_ERROR) only through gzerror(). */
+	if (!err && (n < 0 || (gzerror(gz, &zerr), zerr != Z_OK)))
+		err = -EIO;
 	if (!err)
 		err = finish(kc, l);
 	free(l);

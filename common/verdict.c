@@ -9,61 +9,61 @@
 
 /* Needs shared by several applets, preferred mechanism first (DESIGN §3). */
 #define NEED_RINGBUF \
-	{ "event output", false, { { "ring buffer", FEAT_BIT(RINGBUF) } } }
+	{ "event output", NEED_REQUIRED, { { "ring buffer", FEAT_BIT(RINGBUF) } } }
 #define NEED_KFUNCS \
-	{ "kernel functions", true, { \
+	{ "kernel functions", NEED_PROBE_KIND, { \
 		{ "kprobe.multi", FEAT_BIT(KPROBE_MULTI) }, \
 		{ "fentry/fexit", FEAT_BIT(FENTRY) }, \
 		{ "kprobe/kretprobe", FEAT_BIT(KPROBE) } } }
 #define NEED_UFUNCS \
-	{ "user functions", true, { { "uprobe/uretprobe", FEAT_BIT(UPROBE) } } }
+	{ "user functions", NEED_PROBE_KIND, { { "uprobe/uretprobe", FEAT_BIT(UPROBE) } } }
 #define NEED_TRACEPOINTS \
-	{ "tracepoints", true, { \
+	{ "tracepoints", NEED_PROBE_KIND, { \
 		{ "tp_btf", FEAT_BIT(TP_BTF) }, \
 		{ "classic tracepoints", FEAT_BIT(TRACEPOINT) } } }
 /* The expression VM's loop: bpf_loop, else one global subprogram per op (DESIGN §6). */
 #define NEED_EXPR \
-	{ "expressions", false, { \
+	{ "expressions", NEED_REQUIRED, { \
 		{ "bpf_loop", FEAT_BIT(BPF_LOOP) }, \
 		{ "global subprograms", 0 } } }
 /* Generic probes tell targets apart by cookie, else by one loaded copy per probe. */
 #define NEED_PROBE_IDS \
-	{ "probe ids", false, { \
+	{ "probe ids", NEED_REQUIRED, { \
 		{ "BPF cookies", FEAT_BIT(COOKIE) }, \
 		{ "one program copy per probe", 0 } } }
 #define NEED_STACKS \
-	{ "stacks", false, { { "stack trace map", FEAT_BIT(STACKMAP) } } }
+	{ "stacks", NEED_REQUIRED, { { "stack trace map", FEAT_BIT(STACKMAP) } } }
 #define NEED_KSYMS \
-	{ "kernel symbols", true, { { "/proc/kallsyms", FEAT_BIT(KALLSYMS) } } }
+	{ "kernel symbols", NEED_OPTIONAL, { { "/proc/kallsyms", FEAT_BIT(KALLSYMS) } } }
 
 const struct verdict_applet verdict_applets[] = {
-	{ "execsnoop", false, {
-		{ "exec events", false, {
+	{ "execsnoop", {
+		{ "exec events", NEED_REQUIRED, {
 			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) } } },
 		NEED_RINGBUF } },
-	{ "opensnoop", false, {
-		{ "open events", false, {
+	{ "opensnoop", {
+		{ "open events", NEED_REQUIRED, {
 			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) },
 			{ "fentry/fexit", FEAT_BIT(FENTRY) },
 			{ "kprobe/kretprobe", FEAT_BIT(KPROBE) } } },
 		NEED_RINGBUF } },
-	{ "biosnoop", false, {
-		{ "block events", false, {
+	{ "biosnoop", {
+		{ "block events", NEED_REQUIRED, {
 			{ "tp_btf", FEAT_BIT(TP_BTF) | FEAT_BIT(BLOCK_TP) },
 			{ "raw_tp", FEAT_BIT(RAW_TP) | FEAT_BIT(BLOCK_TP) },
 			{ "classic tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(BLOCK_TP) } } },
 		NEED_RINGBUF } },
-	{ "profile", false, {
-		{ "sampling", false, { { "cpu-clock perf events", FEAT_BIT(PERF_EVENT) } } },
+	{ "profile", {
+		{ "sampling", NEED_REQUIRED, { { "cpu-clock perf events", FEAT_BIT(PERF_EVENT) } } },
 		NEED_STACKS, NEED_KSYMS } },
-	{ "trace", true, {
+	{ "trace", {
 		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_EXPR, NEED_PROBE_IDS,
 		NEED_RINGBUF } },
-	{ "argdist", true, {
+	{ "argdist", {
 		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_EXPR, NEED_PROBE_IDS } },
-	{ "funccount", true, {
+	{ "funccount", {
 		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_PROBE_IDS } },
-	{ "stackcount", true, {
+	{ "stackcount", {
 		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_STACKS, NEED_PROBE_IDS,
 		NEED_KSYMS } },
 };
@@ -122,7 +122,7 @@ void verdict__eval(const struct verdict_applet *a, const struct feature_result *
 		   struct verdict *v)
 {
 	struct buf b = { v->detail, sizeof(v->detail), 0 };
-	int f, optional = 0, optional_met = 0, first_unmet = -1;
+	int f, kinds = 0, kinds_met = 0, first_unmet = -1;
 
 	v->detail[0] = 0;
 	v->kind = VERDICT_WORKS;
@@ -138,9 +138,9 @@ void verdict__eval(const struct verdict_applet *a, const struct feature_result *
 		for (i = 0; i < VERDICT_ALTS && need->alts[i].label; i++)
 			if (first_missing(need->alts[i].needs, res) < 0)
 				break;
-		optional += need->optional;
+		kinds += need->kind == NEED_PROBE_KIND;
 		if (i < VERDICT_ALTS && need->alts[i].label) {
-			optional_met += need->optional;
+			kinds_met += need->kind == NEED_PROBE_KIND;
 			add(&b, "%s%s", b.len ? ", " : "", need->alts[i].label);
 			if (i > 0) {
 				bool first = true;
@@ -154,11 +154,11 @@ void verdict__eval(const struct verdict_applet *a, const struct feature_result *
 			}
 			continue;
 		}
-		if (!need->optional) {
+		if (need->kind == NEED_REQUIRED) {
 			cannot(v, need->role, first_missing(need->alts[0].needs, res), res);
 			return;
 		}
-		if (first_unmet < 0)
+		if (first_unmet < 0 && need->kind == NEED_PROBE_KIND)
 			first_unmet = n;
 		{
 			bool first = true;
@@ -170,7 +170,7 @@ void verdict__eval(const struct verdict_applet *a, const struct feature_result *
 		}
 		v->kind = VERDICT_LIMITED;
 	}
-	if (a->any_optional && optional && !optional_met) {
+	if (kinds && !kinds_met) {
 		const struct verdict_need *need = &a->needs[first_unmet];
 
 		v->kind = VERDICT_CANNOT;

@@ -23,15 +23,20 @@ struct verdict_alt {
 	uint64_t needs;		/* FEAT_BIT() mask */
 };
 
+enum verdict_need_kind {
+	NEED_REQUIRED,		/* missing: the applet cannot run */
+	NEED_OPTIONAL,		/* missing: the applet runs without it ("limited") */
+	NEED_PROBE_KIND,	/* optional, but one probe kind of the applet must be usable */
+};
+
 struct verdict_need {
 	const char *role;	/* e.g. "kernel functions" */
-	bool optional;		/* missing: the applet runs without it ("limited") */
+	enum verdict_need_kind kind;
 	struct verdict_alt alts[VERDICT_ALTS];	/* preferred first, label NULL ends */
 };
 
 struct verdict_applet {
 	const char *applet;
-	bool any_optional;	/* cannot run unless one optional need is met (probe kinds) */
 	struct verdict_need needs[VERDICT_NEEDS];	/* role NULL ends */
 };
 

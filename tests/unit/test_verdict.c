@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for check-config's applet verdicts, fed with made-up kernels (no probing). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "feature.h"
+#include "verdict.h"
+
+static struct feature_result res[FEAT__COUNT];
+
+static void all_work(void)
+{
+	for (int i = 0; i < FEAT__COUNT; i++)
+		res[i] = (struct feature_result){ FEATURE_WORKS, 0, "ok" };
+}
+
+static void lacks(enum feature f, const char *reason)
+{
+	res[f].status = FEATURE_MISSING;
+	res[f].err = -EOPNOTSUPP;
+	snprintf(res[f].reason, sizeof(res[f].reason), "%s", reason);
+}
+
+static struct verdict eval(const char *applet)
+{
+	const struct verdict_applet *a = verdict__find(applet);
+	struct verdict v;
+
+	assert_non_null(a);
+	verdict__eval(a, res, &v);
+	return v;
+}
+
+static void test_everything_works(void **state)
+{
+	all_work();
+	for (int i = 0; i < verdict_napplets; i++) {
+		struct verdict v;
+
+		verdict__eval(&verdict_applets[i], res, &v);
+		assert_int_equal(v.kind, VERDICT_WORKS);
+		assert_null(strstr(v.detail, "no "));
+	}
+	assert_string_equal(eval("trace").detail,
+			    "kprobe.multi, uprobe/uretprobe, tp_btf, bpf_loop, BPF cookies, "
+			    "ring buffer");
+}
+
+/* This project's machine: no kprobes, no kprobe.multi, fentry refused. */
+static void test_this_machine(void **state)
+{
+	struct verdict v;
+
+	all_work();
+	lacks(FEAT_KPROBE, "no kprobe PMU");
+	lacks(FEAT_KPROBE_MULTI, "no fprobe");
+	lacks(FEAT_FENTRY, "fentry load fails with EPERM");
+	lacks(FEAT_PERF_HW, "no PMU");
+	assert_int_equal(eval("execsnoop").kind, VERDICT_WORKS);
+	assert_int_equal(eval("opensnoop").kind, VERDICT_WORKS);
+	assert_int_equal(eval("biosnoop").kind, VERDICT_WORKS);
+	assert_int_equal(eval("profile").kind, VERDICT_WORKS);
+	v = eval("trace");
+	assert_int_equal(v.kind, VERDICT_LIMITED);
+	assert_non_null(strstr(v.detail, "no kernel functions (kprobe_multi, fentry, kprobe missing)"));
+	assert_non_null(strstr(v.detail, "uprobe/uretprobe"));
+	assert_int_equal(eval("funccount").kind, VERDICT_LIMITED);
+}
+
+/* Debian 6.1 x86_64: everything but kprobe.multi. */
+static void test_fallback_to_fentry(void **state)
+{
+	struct verdict v;
+
+	all_work();
+	lacks(FEAT_KPROBE_MULTI, "no fprobe");
+	v = eval("funccount");
+	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "fentry/fexit (no kprobe_multi)"));
+	assert_int_equal(verdict__pick("nonexistent", "x", NULL), -ENOENT);
+}
+
+/* Debian 6.1 arm64: fentry attach fails, kprobes work. */
+static void test_fallback_to_kprobe(void **state)
+{
+	struct verdict v;
+
+	all_work();
+	lacks(FEAT_KPROBE_MULTI, "no fprobe");
+	lacks(FEAT_FENTRY, "fentry attach fails with ENOTSUPP (524)");
+	v = eval("trace");
+	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "kprobe/kretprobe (no kprobe_multi, fentry)"));
+}
+
+/* Debian 11 5.10: no cookies, no bpf_loop; ring buffer present. */
+static void test_old_kernel(void **state)
+{
+	struct verdict v;
+
+	all_work();
+	lacks(FEAT_KPROBE_MULTI, "no");
+	lacks(FEAT_COOKIE, "no bpf_get_attach_cookie(): kernel < 5.15");
+	lacks(FEAT_BPF_LOOP, "the kernel does not know bpf_loop()");
+	v = eval("argdist");
+	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "global subprograms (no bpf_loop)"));
+	assert_non_null(strstr(v.detail, "one program copy per probe (no cookie)"));
+	assert_int_equal(eval("execsnoop").kind, VERDICT_WORKS);
+}
+
+static void test_cannot_run(void **state)
+{
+	struct verdict v;
+
+	all_work();
+	lacks(FEAT_SYSCALL_TP, "no syscalls:sys_enter_execve");
+	v = eval("execsnoop");
+	assert_int_equal(v.kind, VERDICT_CANNOT);
+	assert_string_equal(v.detail,
+			    "cannot run: exec events: syscall_tp: no syscalls:sys_enter_execve");
+	/* opensnoop falls back to fentry instead. */
+	v = eval("opensnoop");
+	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "fentry/fexit (no syscall_tp)"));
+
+	all_work();
+	lacks(FEAT_BTF, "no /sys/kernel/btf/vmlinux");
+	v = eval("profile");
+	assert_int_equal(v.kind, VERDICT_CANNOT);
+	assert_string_equal(v.detail, "cannot run: btf: no /sys/kernel/btf/vmlinux");
+
+	all_work();
+	lacks(FEAT_RINGBUF, "no ring buffer maps: kernel < 5.8");
+	assert_int_equal(eval("execsnoop").kind, VERDICT_CANNOT);
+	assert_int_equal(eval("funccount").kind, VERDICT_WORKS);	/* maps only */
+}
+
+/* Generic probes need at least one probe kind. */
+static void test_no_probe_kind(void **state)
+{
+	struct verdict v;
+
+	all_work();
+	lacks(FEAT_KPROBE_MULTI, "a");
+	lacks(FEAT_FENTRY, "b");
+	lacks(FEAT_KPROBE, "c");
+	lacks(FEAT_UPROBE, "d");
+	lacks(FEAT_TP_BTF, "e");
+	lacks(FEAT_TRACEPOINT, "f");
+	v = eval("stackcount");
+	assert_int_equal(v.kind, VERDICT_CANNOT);
+	assert_non_null(strstr(v.detail, "no probe kind works"));
+	/* profile has no probe kinds and does not care. */
+	assert_int_equal(eval("profile").kind, VERDICT_WORKS);
+}
+
+/* Every feature has a unique id that --require accepts, and lookups round-trip. */
+static void test_feature_names(void **state)
+{
+	static const char *const required[] = {
+		"tracepoint", "tp_btf", "raw_tp", "kprobe", "kprobe_multi", "fentry", "uprobe",
+		"perf_event", "ringbuf", "btf", "cookie", "bpf_loop", NULL,
+	};
+
+	for (int i = 0; i < FEAT__COUNT; i++) {
+		assert_non_null(features__name(i));
+		assert_non_null(features__what(i));
+		assert_int_equal(features__lookup(features__name(i)), i);
+	}
+	for (int i = 0; required[i]; i++)
+		assert_true(features__lookup(required[i]) >= 0);
+	assert_int_equal(features__lookup("nope"), -ENOENT);
+	assert_null(features__name(FEAT__COUNT));
+	assert_true(FEAT__COUNT <= 64);	/* FEAT_BIT masks are 64 bits */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_everything_works),
+		cmocka_unit_test(test_this_machine),
+		cmocka_unit_test(test_fallback_to_fentry),
+		cmocka_unit_test(test_fallback_to_kprobe),
+		cmocka_unit_test(test_old_kernel),
+		cmocka_unit_test(test_cannot_run),
+		cmocka_unit_test(test_no_probe_kind),
+		cmocka_unit_test(test_feature_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
