@@ -2,13 +2,13 @@
 # Installs everything bpfbox needs to build (both arches) and to run its tests, from Debian.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
-need_arm64=1
-dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64; need_arm64=0; }
+# the aarch64 build links Debian's arm64 static libraries (multiarch)
+dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config \
 	libcmocka-dev libiberty-dev file kmod cpio xz-utils \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 \
+	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 \
 	busybox-static qemu-system-x86 qemu-system-arm \
 	python3 >/dev/null
