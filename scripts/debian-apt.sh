@@ -14,13 +14,16 @@
 DEBIAN_APT_DIR=${DEBIAN_APT_DIR:-build/vm-cache/apt}
 DEBIAN_DEB_DIR=${DEBIAN_DEB_DIR:-build/vm-cache/debs}
 DEBIAN_DEB_CACHE=${DEBIAN_DEB_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/bpfbox/debs}
+# Absolute, since apt resolves relative Dir:: options under /etc/apt and downloads run
+# in a directory of their own.
+case $DEBIAN_APT_DIR in /*) ;; *) DEBIAN_APT_DIR=$PWD/$DEBIAN_APT_DIR ;; esac
+case $DEBIAN_DEB_DIR in /*) ;; *) DEBIAN_DEB_DIR=$PWD/$DEBIAN_DEB_DIR ;; esac
 
 # The machine's own source list: the registry host is read from here, never written in the repo.
 DEBIAN_SOURCES=${DEBIAN_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 
 debian_apt() {
-	# Absolute paths: apt resolves relative Dir:: options under /etc/apt.
-	_st=$(cd "$DEBIAN_APT_DIR/$1" && pwd) _tool=$2
+	_st=$DEBIAN_APT_DIR/$1 _tool=$2
 	shift 2
 	# The main list must be a real file (an empty one); root downloads need no _apt sandbox.
 	"$_tool" -q -o Dir::Etc::SourceList="$_st/none.list" -o Dir::Etc::SourceParts="$_st/parts" \
@@ -72,8 +75,8 @@ debian_kernel_pkg() {
 
 debian_fetch() {
 	_pkg=$2
-	mkdir -p "$DEBIAN_DEB_DIR"
-	_dest=$(cd "$DEBIAN_DEB_DIR" && pwd)
+	_dest=$DEBIAN_DEB_DIR
+	mkdir -p "$_dest"
 	# The pool file name from the index, so a cached .deb is reused without asking the registry.
 	_fn=$(debian_apt "$1" apt-cache show --no-all-versions "$_pkg" 2>/dev/null |
 		awk '/^Filename:/ { n = split($2, a, "/"); print a[n]; exit }')

@@ -1,0 +1,281 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The kernel matrix: boots real Debian kernels under qemu (software emulation) with an
+# initramfs holding busybox, the static bpfbox of the guest's arch, tests/progs and the
+# end-to-end scripts, runs tests/run-e2e.sh inside and reports every case on the host.
+# Run by `make vm` (part of `make test`); recipe in DESIGN.md §4.
+#
+# Environment:
+#   VM_KERNELS  kernels to boot, SUITE-ARCH words (default: the matrix below)
+#   VM_TESTS    tests/run names to run in the guests (default: all)
+#   VM_JOBS     VMs booted at once (default 2)       VM_TIMEOUT  seconds per boot (default 300)
+#   VM_MODULES  modules loaded at boot, with their dependencies (default: loop brd null_blk)
+#   VM_BIN_DIR  take ARCH/bpfbox and ARCH/progs from here as they are (default: make them
+#               in build/)
+# Results: "KERNEL: PASS|FAIL|SKIP ..." lines, then "vm: N passed, N failed, N skipped";
+# console logs stay in build/vm/KERNEL.log.
+set -eu
+cd "$(dirname "$0")/../.."
+. scripts/debian-apt.sh
+
+# Issue 3's matrix: 6.1 both arches (arm64 without fentry), the oldest supported (5.10),
+# and 6.12 arm64 (fentry through direct calls). arm64 first: the slowest start first.
+MATRIX="bookworm-arm64 trixie-arm64 bookworm-amd64 bullseye-amd64"
+KERNELS=${VM_KERNELS:-$MATRIX}
+JOBS=${VM_JOBS:-2}
+TIMEOUT=${VM_TIMEOUT:-300}
+MODULES=${VM_MODULES:-loop brd null_blk}
+OUT=build/vm
+KCACHE=build/vm-cache/kernels
+MAKE=${MAKE:-make}
+
+die() {
+	echo "vm: $*" >&2
+	echo "vm: 0 passed, 1 failed, 0 skipped"
+	exit 1
+}
+
+# The matrix is part of the test run: skipping it must be an explicit, visible choice.
+if [ -n "${VM_SKIP:-}" ]; then
+	die "VM_SKIP is set, but the kernel matrix is part of 'make test'; use VM_KERNELS=... to boot fewer kernels"
+fi
+
+# One clear message for a missing tool, naming the package that brings it.
+for t in qemu-system-x86_64:qemu-system-x86 qemu-system-aarch64:qemu-system-arm cpio:cpio \
+	dpkg-deb:dpkg file:file modinfo:kmod depmod:kmod timeout:coreutils xz:xz-utils \
+	zstd:zstd apt-get:apt; do
+	command -v "${t%%:*}" >/dev/null 2>&1 ||
+		die "${t%%:*} not found (Debian package ${t#*:}); run 'make deps'"
+done
+
+rm -rf "$OUT" && mkdir -p "$OUT" "$KCACHE"
+
+# kernel NAME: sets SUITE, DARCH (Debian arch), ARCH (bpfbox's) and META for SUITE-DARCH.
+kernel() {
+	SUITE=${1%-*} DARCH=${1##*-}
+	case $DARCH in
+	amd64) ARCH=x86 META=linux-image-amd64 ;;
+	arm64) ARCH=arm64 META=linux-image-arm64:arm64 ;;
+	*) return 1 ;;
+	esac
+}
+
+arches=
+for k in $KERNELS; do
+	kernel "$k" || die "unknown kernel '$k' in VM_KERNELS (want SUITE-amd64 or SUITE-arm64)"
+	case " $arches " in *" $ARCH "*) ;; *) arches="$arches $ARCH" ;; esac
+done
+[ "$KERNELS" = "$MATRIX" ] || echo "vm: VM_KERNELS selects: $KERNELS (the full matrix is: $MATRIX)"
+
+# The guest's binaries: bpfbox and the test programs of its arch, static (checked with file).
+BIN=${VM_BIN_DIR:-build}
+for a in $arches; do
+	if [ -z "${VM_BIN_DIR:-}" ] && ! $MAKE -s ARCH="$a" all progs >"$OUT/make-$a.log" 2>&1; then
+		tail -n 20 "$OUT/make-$a.log" >&2
+		die "make ARCH=$a all progs failed (log: $OUT/make-$a.log)"
+	fi
+	case $a in x86) want=x86-64 ;; arm64) want="ARM aarch64" ;; esac
+	desc=$(file -b "$BIN/$a/bpfbox" 2>&1)
+	case $desc in
+	*"$want"*"statically linked"*) echo "vm: $BIN/$a/bpfbox: $desc" | cut -c1-160 ;;
+	*) die "$BIN/$a/bpfbox is not a static $want binary: $desc" ;;
+	esac
+done
+
+# base_root ARCH: the part of the initramfs every kernel of ARCH shares.
+base_root() {
+	r=$OUT/root-$1
+	mkdir -p "$r/bin" "$r/etc" "$r/bpfbox/tests"
+	deb=$(debian_fetch bookworm "busybox-static:$DARCH") || return 1
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >"$r/bin/busybox"
+	chmod 755 "$r/bin/busybox"
+	cp "$BIN/$1/bpfbox" "$r/bpfbox/bpfbox"
+	mkdir -p "$r/bpfbox/progs"
+	[ ! -d "$BIN/$1/progs" ] || cp -r "$BIN/$1/progs/." "$r/bpfbox/progs/"
+	cp tests/lib.sh tests/run-e2e.sh "$r/bpfbox/tests/"
+	mkdir -p "$r/bpfbox/tests/run"
+	if [ -n "${VM_TESTS:-}" ]; then
+		for t in $VM_TESTS; do cp "tests/run/$t.sh" "$r/bpfbox/tests/run/"; done
+	else
+		cp -r tests/run/. "$r/bpfbox/tests/run/"
+	fi
+	# Users and groups for the tests' -u/-U filters.
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+		>"$r/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+	cp tests/vm/init "$r/init"
+	chmod 755 "$r/init"
+}
+
+# prep_kernel NAME: resolves and fetches the kernel, unpacks its image and the wanted modules
+# (decompressed, dependencies from modinfo, modules.dep made by depmod) into $KDIR, cached
+# per package file. Sets KDIR, KPKG and KVER.
+prep_kernel() {
+	name=$1
+	kernel "$name"
+	debian_apt_init "$SUITE" || return 1
+	KPKG=$(debian_kernel_pkg "$SUITE" "$META") || return 1
+	deb=$(debian_fetch "$SUITE" "$KPKG") || return 1
+	KPKG="${KPKG%:*} $(dpkg-deb -f "$deb" Version)"
+	KDIR=$KCACHE/$(basename "$deb" .deb)
+	KVER=${KPKG#linux-image-}
+	KVER=${KVER%% *}
+	[ "$(cat "$KDIR/.done" 2>/dev/null)" = "$MODULES" ] && return 0
+	rm -rf "$KDIR" && mkdir -p "$KDIR/x"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$KDIR/x" --wildcards './boot/vmlinuz-*' \
+		'*/modules/*/kernel/*' '*/modules/*/modules.builtin*' '*/modules/*/modules.order'
+	mv "$KDIR/x/boot/vmlinuz-$KVER" "$KDIR/vmlinuz"
+	src=$(find "$KDIR/x" -type d -path "*/modules/$KVER" | head -n 1)
+	dst=$KDIR/root/lib/modules/$KVER
+	mkdir -p "$dst"
+	cp "$src"/modules.builtin* "$src"/modules.order "$dst/" 2>/dev/null || :
+	load=$KDIR/root/modules.load seen=$KDIR/seen
+	: >"$load"
+	: >"$seen"
+	todo=$MODULES
+	while [ -n "$todo" ]; do
+		set -- $todo
+		m=$1; shift; todo=$*
+		grep -qx "$m" "$seen" && continue
+		# Module names use '_' where some file names have '-'.
+		f=$(find "$src/kernel" -name "$m.ko*" -o -name "$(echo "$m" | tr _ -).ko*" | head -n 1)
+		if [ -z "$f" ]; then
+			# Built in, or not in this kernel at all: the tests that need it will say so.
+			grep -q "/$m.ko\$" "$src/modules.builtin" 2>/dev/null ||
+				echo "vm: $name: module $m is not in $KPKG" >>"$KDIR/note"
+			echo "$m" >>"$seen"
+			continue
+		fi
+		rel=${f#"$src/"}
+		rel=${rel%.xz}; rel=${rel%.zst}; rel=${rel%.gz}
+		deps=$(modinfo -F depends "$f" | tr ',' ' ')
+		pending=
+		for d in $deps; do
+			grep -qx "$d" "$seen" || pending="$pending $d"
+		done
+		if [ -n "$pending" ]; then	# dependencies first, then this one again
+			todo="$pending $m $todo"
+			continue
+		fi
+		mkdir -p "$dst/$(dirname "$rel")"
+		case $f in
+		*.xz) xz -dc "$f" ;; *.zst) zstd -dcq "$f" ;; *.gz) gzip -dc "$f" ;; *) cat "$f" ;;
+		esac >"$dst/$rel"
+		echo "$rel" >>"$load"
+		echo "$m" >>"$seen"
+	done
+	depmod -b "$KDIR/root" "$KVER"
+	rm -rf "$KDIR/x" "$seen"
+	echo "$MODULES" >"$KDIR/.done"
+}
+
+# boot NAME: builds NAME's initramfs, runs qemu under a timeout; the console goes to the log.
+boot() {
+	name=$1
+	kernel "$name"
+	{
+		(cd "$OUT/root-$ARCH" && find . | cpio -o -H newc -R 0:0 --quiet)
+		(cd "$KDIR/root" && find . | cpio -o -H newc -R 0:0 --quiet)
+	} >"$OUT/$name.cpio"
+	append="loglevel=1 panic=-1 mitigations=off"
+	case $DARCH in
+	amd64) set -- qemu-system-x86_64 -cpu max -append "console=ttyS0 $append" ;;
+	arm64) set -- qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on \
+		-append "console=ttyAMA0 $append" ;;
+	esac
+	start=$(date +%s)
+	rc=0
+	timeout -k 5 "$TIMEOUT" "$@" -m 1024 -smp "${VM_SMP:-2}" -kernel "$KDIR/vmlinuz" \
+		-initrd "$OUT/$name.cpio" -display none -monitor none -serial stdio -no-reboot \
+		</dev/null >"$OUT/$name.log" 2>&1 || rc=$?
+	echo "$rc $(( $(date +%s) - start ))" >"$OUT/$name.rc"
+}
+
+# report NAME: prints the guest's results prefixed by NAME; adds to the totals file.
+report() {
+	kernel "$1"
+	log=$OUT/$1.log
+	rc=? secs=?
+	[ ! -f "$OUT/$1.rc" ] || read -r rc secs <"$OUT/$1.rc"
+	tr -d '\r' <"$log" | sed -n '/^@@bpfbox-vm@@ begin/,/^@@bpfbox-vm@@ end/p' >"$OUT/$1.out"
+	up0=$(sed -n 's/^@@bpfbox-vm@@ begin .* uptime=\([0-9.]*\).*/\1/p' "$OUT/$1.out")
+	up1=$(sed -n 's/^@@bpfbox-vm@@ end .* uptime=\([0-9.]*\).*/\1/p' "$OUT/$1.out")
+	grep -E '^(PASS|FAIL|SKIP) ' "$OUT/$1.out" | sed "s/^/$1: /" || :
+	p=$(grep -c '^PASS ' "$OUT/$1.out" || :)
+	f=$(grep -c '^FAIL ' "$OUT/$1.out" || :)
+	s=$(grep -c '^SKIP ' "$OUT/$1.out" || :)
+	if [ -z "$up1" ]; then
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			why="no result within ${TIMEOUT}s (timeout)"
+		else
+			why="guest stopped before its results (qemu status $rc; kernel panic?)"
+		fi
+		echo "$1: FAIL boot: $KPKG: $why; console log $log, last lines:"
+		tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    /'
+		f=$((f + 1))
+	fi
+	if [ -n "$up1" ]; then
+		echo "vm: $1 ($KPKG): boot ${up0}s, suite $(echo "$up0 $up1" |
+			awk '{ printf "%.1f", $2 - $1 }')s (guest clock), ${secs}s wall"
+	else
+		echo "vm: $1 ($KPKG): no result, ${secs}s wall"
+	fi
+	echo "$p $f $s" >>"$OUT/totals"
+}
+
+: >"$OUT/totals"
+for a in $arches; do
+	for k in $KERNELS; do
+		kernel "$k"
+		[ "$ARCH" = "$a" ] || continue
+		base_root "$a" || die "cannot build the $a initramfs (busybox-static:$DARCH)"
+		break
+	done
+done
+
+# Fetch and unpack first (sequential, apt shares state), then boot JOBS at a time.
+ready=
+for k in $KERNELS; do
+	if prep_kernel "$k" 2>"$OUT/$k.prep"; then
+		cat "$OUT/$k.prep" "$KDIR/note" 2>/dev/null || :
+		echo "$KDIR" >"$OUT/$k.kdir"
+		echo "$KPKG" >"$OUT/$k.pkg"
+		ready="$ready $k"
+	else
+		echo "$k: FAIL fetch: no kernel from $SUITE's $META:"
+		sed 's/^/    /' "$OUT/$k.prep"
+		echo "0 1 0" >>"$OUT/totals"
+	fi
+done
+
+running= queue=$ready
+while [ -n "$queue" ] || [ -n "$running" ]; do
+	# Reap finished VMs and report them as they end.
+	still=
+	for e in $running; do
+		if kill -0 "${e%%=*}" 2>/dev/null; then
+			still="$still $e"
+		else
+			wait "${e%%=*}" || :
+			k=${e#*=}
+			KPKG=$(cat "$OUT/$k.pkg")
+			report "$k"
+		fi
+	done
+	running=$still
+	set -- $running
+	if [ -n "$queue" ] && [ $# -lt "$JOBS" ]; then
+		set -- $queue
+		k=$1; shift; queue=$*
+		KDIR=$(cat "$OUT/$k.kdir")
+		boot "$k" &
+		running="$running $!=$k"
+		continue
+	fi
+	sleep 1
+done
+
+read_totals() { awk '{ p += $1; f += $2; s += $3 } END { print p + 0, f + 0, s + 0 }' "$OUT/totals"; }
+set -- $(read_totals)
+echo "vm: $1 passed, $2 failed, $3 skipped"
+[ "$2" -eq 0 ]
