@@ -102,12 +102,13 @@ static void report_config(void)
 	err = o.config ? kconfig__read_path(&kc, o.config) : kconfig__load(&kc);
 	uname(&u);
 	if (err)
-		snprintf(detail, sizeof(detail), "%s; config: %s (%s)", u.machine,
+		snprintf(detail, sizeof(detail), "config: %s (%s)",
 			 o.config ? o.config : "not found in /proc/config.gz or /boot",
 			 strerror(-err));
 	else
-		snprintf(detail, sizeof(detail), "%s; config: %s", u.machine, kc.source);
-	row("kernel", "release", u.release, detail);
+		snprintf(detail, sizeof(detail), "config: %s", kc.source);
+	/* The release is the name: it fits the wide column, the machine the narrow one. */
+	row("kernel", u.release, u.machine, detail);
 	for (int i = 0; i < NKCONFIG; i++) {
 		const char *val = err ? "?" : kconfig__get(&kc, kconfig_table[i].name);
 
