@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -75,7 +76,12 @@ static void text_cell(FILE *f, const struct out_col *c, const union out_val *v)
 
 	switch (c->type) {
 	case OUT_STR:
-		pad(f, c->width, v->s ? v->s : (c->null_if_empty ? "-" : ""));
+		if (v->s && c->prec > 0 && strlen(v->s) > (size_t)c->prec) {
+			fprintf(f, c->width < 0 ? "%-*.*s" : "%*.*s", abs(c->width), c->prec, v->s);
+			return;
+		}
+		pad(f, c->width, v->s ? v->s : !c->null_if_empty ? "" :
+			c->null_text ? c->null_text : "-");
 		return;
 	case OUT_INT:
 		snprintf(buf, sizeof(buf), "%" PRId64, v->i);

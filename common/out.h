@@ -39,10 +39,11 @@ struct out_col {
 	const char *key;	/* JSON key, e.g. "time_s" */
 	int width;		/* negative: left aligned (printf's %-Ns); 0: unpadded (last column) */
 	enum out_type type;
-	int prec;		/* OUT_DBL decimals */
+	int prec;		/* OUT_DBL decimals; OUT_STR: text shows at most prec bytes (0: all) */
 	int head_width;		/* header width when it differs from the value's (0: same) */
 	bool on;		/* column shown; applets switch optional columns on from options */
 	bool null_if_empty;	/* OUT_STR: JSON null and text "-" style placeholder when s is NULL */
+	const char *null_text;	/* that placeholder when it is not "-" (e.g. "n/a") */
 };
 
 struct out_table {
