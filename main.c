@@ -15,6 +15,8 @@
 
 int check_config_main(int argc, char **argv);
 int execsnoop_main(int argc, char **argv);
+int opensnoop_main(int argc, char **argv);
+int biosnoop_main(int argc, char **argv);
 
 /* The one list of applets. */
 static const struct applet {
@@ -24,6 +26,8 @@ static const struct applet {
 } applets[] = {
 	{ "check-config", check_config_main, "Check kernel config and probe which BPF features work" },
 	{ "execsnoop", execsnoop_main, "Trace new processes via exec() syscalls" },
+	{ "opensnoop", opensnoop_main, "Trace open() syscalls" },
+	{ "biosnoop", biosnoop_main, "Trace block device I/O with latency" },
 };
 
 #define NAPPLETS (sizeof(applets) / sizeof(applets[0]))

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * biosnoop, kernel side: who submitted each request (block_io_start from 6.5, else
+ * block_rq_insert, else the issuing task), its issue and its completion, all as raw tracepoints
+ * keyed by the request pointer. Requests issued before we attached have no issue record and
+ * are skipped, so they never print a made-up latency.
+ */
+#include "common.bpf.h"
+#include "biosnoop.h"
+
+const volatile __s64 filter_dev = -1;
+
+/* Up to 5.10 (removed in 5.16) a request named its disk itself. */
+struct request___old {
+	struct gendisk *rq_disk;
+} __attribute__((preserve_access_index));
+
+struct who {
+	__u64 gen;		/* rq->start_time_ns when recorded: a reused request differs */
+	__u64 ts;
+	__u32 pid;
+	__u32 pad;
+	char comm[BIOSNOOP_COMM_LEN];
+};
+
+struct issue {
+	__u64 gen;
+	__u64 ts;
+	__u64 queue_start;	/* 0: unknown */
+	__u64 sector;
+	__u32 dev;
+	__u32 bytes;
+	__u32 pid;
+	__u32 cmd_flags;
+	char comm[BIOSNOOP_COMM_LEN];
+};
+
+/*
+ * Submitters of requests not yet issued. LRU: a request merged into another is freed without
+ * an issue, and its entry must age out rather than fill the map.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct who);
+} whos SEC(".maps");
+
+/* Requests issued and not yet completed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct issue);
+} issues SEC(".maps");
+
+static __always_inline __u32 rq_dev(struct request *rq)
+{
+	struct request___old *old = (void *)rq;
+	struct gendisk *disk;
+
+	if (bpf_core_field_exists(old->rq_disk))
+		disk = BPF_CORE_READ(old, rq_disk);
+	else
+		disk = BPF_CORE_READ(rq, q, disk);
+	if (!disk)
+		return 0;
+	return (BPF_CORE_READ(disk, major) << 20) | BPF_CORE_READ(disk, first_minor);
+}
+
+/* The current task submitted rq; an existing record of the same request wins unless told. */
+static __always_inline int record_who(struct request *rq, bool overwrite)
+{
+	__u64 key = (__u64)rq, gen = BPF_CORE_READ(rq, start_time_ns);
+	struct who w = { .gen = gen }, *old;
+
+	if (filter_dev >= 0 && rq_dev(rq) != filter_dev)
+		return 0;
+	if (!overwrite) {
+		old = bpf_map_lookup_elem(&whos, &key);
+		if (old && old->gen == gen)
+			return 0;
+	}
+	w.ts = bpf_ktime_get_ns();
+	w.pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(w.comm, sizeof(w.comm));
+	bpf_map_update_elem(&whos, &key, &w, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int on_issue(struct request *rq)
+{
+	__u64 key = (__u64)rq, gen = BPF_CORE_READ(rq, start_time_ns);
+	struct issue i = { .gen = gen }, *prev;
+	struct who *w;
+	__u32 dev = rq_dev(rq);
+
+	if (filter_dev >= 0 && dev != filter_dev)
+		return 0;
+	i.ts = bpf_ktime_get_ns();
+	i.dev = dev;
+	i.sector = BPF_CORE_READ(rq, __sector);
+	i.bytes = BPF_CORE_READ(rq, __data_len);
+	i.cmd_flags = BPF_CORE_READ(rq, cmd_flags);
+	/* start_time_ns is when the request was made (0 if the queue keeps no time stamps) */
+	i.queue_start = gen && gen <= i.ts ? gen : 0;
+
+	w = bpf_map_lookup_elem(&whos, &key);
+	prev = bpf_map_lookup_elem(&issues, &key);
+	if (w && (w->gen == gen || !gen)) {
+		i.pid = w->pid;
+		__builtin_memcpy(i.comm, w->comm, sizeof(i.comm));
+		if (!i.queue_start)
+			i.queue_start = w->ts;
+	} else if (prev && prev->gen == gen && gen) {
+		/* issued again after a requeue: same submitter, same start */
+		i.pid = prev->pid;
+		__builtin_memcpy(i.comm, prev->comm, sizeof(i.comm));
+		i.queue_start = prev->queue_start;
+	} else {
+		/* issued directly by its submitter, or made before we attached */
+		i.pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(i.comm, sizeof(i.comm));
+	}
+	if (w)
+		bpf_map_delete_elem(&whos, &key);
+	if (bpf_map_update_elem(&issues, &key, &i, BPF_ANY))
+		__sync_fetch_and_add(&lost_events, 1);
+	return 0;
+}
+
+static __always_inline int on_complete(struct request *rq)
+{
+	__u64 key = (__u64)rq, now = bpf_ktime_get_ns();
+	struct biosnoop_event *e;
+	struct issue *i;
+
+	i = bpf_map_lookup_elem(&issues, &key);
+	if (!i)
+		return 0;	/* issued before we attached, or filtered */
+	e = reserve(sizeof(*e));
+	if (e) {
+		e->ts = now;
+		e->sector = i->sector;
+		e->lat_ns = now - i->ts;
+		e->queue_ns = i->queue_start ? i->ts - i->queue_start : BIOSNOOP_NO_QUEUE;
+		e->dev = i->dev;
+		e->bytes = i->bytes;
+		e->pid = i->pid;
+		e->cmd_flags = i->cmd_flags;
+		__builtin_memcpy(e->comm, i->comm, sizeof(e->comm));
+		submit(e);
+	}
+	/* a partial completion fires again for the rest: one line per request */
+	bpf_map_delete_elem(&issues, &key);
+	return 0;
+}
+
+/*
+ * 5.10 passes (q, rq) to the block_rq_{insert,issue} tracepoints, 5.11+ only rq. User space
+ * reads the running kernel's signature from BTF and loads the matching program: a raw
+ * tracepoint program may not read past the tracepoint's arguments.
+ */
+#define RQ_PROG(prog, tp, call)						\
+	SEC("raw_tp/" tp)							\
+	int prog(struct bpf_raw_tracepoint_args *ctx)				\
+	{									\
+		return call;							\
+	}
+
+RQ_PROG(io_start, "block_io_start", record_who((void *)ctx->args[0], true))
+RQ_PROG(rq_insert, "block_rq_insert", record_who((void *)ctx->args[0], false))
+RQ_PROG(rq_insert_q, "block_rq_insert", record_who((void *)ctx->args[1], false))
+RQ_PROG(rq_issue, "block_rq_issue", on_issue((void *)ctx->args[0]))
+RQ_PROG(rq_issue_q, "block_rq_issue", on_issue((void *)ctx->args[1]))
+RQ_PROG(rq_complete, "block_rq_complete", on_complete((void *)ctx->args[0]))

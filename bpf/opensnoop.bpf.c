@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/* opensnoop, kernel side: open arguments at syscall entry, one record with the result at exit. */
+#include "common.bpf.h"
+#include "filter.bpf.h"
+#include "opensnoop.h"
+
+#define AT_FDCWD_ -100
+#define O_CREAT_ 0100
+#define O_WRONLY_ 01
+#define O_TRUNC_ 01000
+#define NAME_MAX_ 256	/* a directory entry name with its NUL */
+
+const volatile bool failed_only = false;
+const volatile bool full_path = false;
+/* -f: keep opens with any of these flag bits, or whose access mode bit (1 << (flags & 3)) is set
+ * in filter_accmodes; both 0 = off */
+const volatile __u32 filter_flags = 0;
+const volatile __u32 filter_accmodes = 0;
+
+struct start {
+	const char *path;
+	__u32 flags;
+	__u32 mode;
+	__s32 dirfd;
+	__u32 pad;
+};
+
+/* Opens in flight, by thread id; sized by user space before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct start);
+} starts SEC(".maps");
+
+/* The record is built here and copied out with its real length, not the capture limit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct opensnoop_event);
+} scratch SEC(".maps");
+
+static __always_inline int on_enter(int dirfd, const char *path, __u32 flags, __u32 mode)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct start s = { .path = path, .flags = flags, .mode = mode, .dirfd = dirfd };
+
+	if (!filter_task())
+		return 0;
+	if ((filter_flags || filter_accmodes) && !(flags & filter_flags) &&
+	    !(filter_accmodes & (1u << (flags & 3))))
+		return 0;
+	/* a full table is a lost event, never a silent one */
+	if (bpf_map_update_elem(&starts, &tid, &s, BPF_ANY))
+		__sync_fetch_and_add(&lost_events, 1);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_open")
+int enter_open(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter(AT_FDCWD_, (const char *)ctx->args[0], ctx->args[1], ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_creat")
+int enter_creat(struct trace_event_raw_sys_enter *ctx)
+{
+	/* creat() is open(path, O_CREAT|O_WRONLY|O_TRUNC, mode) */
+	return on_enter(AT_FDCWD_, (const char *)ctx->args[0], O_CREAT_ | O_WRONLY_ | O_TRUNC_,
+			ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int enter_openat(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter(ctx->args[0], (const char *)ctx->args[1], ctx->args[2], ctx->args[3]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat2")
+int enter_openat2(struct trace_event_raw_sys_enter *ctx)
+{
+	struct open_how how = {};
+
+	/* an unreadable struct fails the syscall with EFAULT; it is still reported */
+	bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
+	return on_enter(ctx->args[0], (const char *)ctx->args[1], how.flags, how.mode);
+}
+
+/* The directory a relative path starts from: the cwd, or the file open on dirfd. */
+static __always_inline int base_dir(struct task_struct *task, int dirfd, struct path *p)
+{
+	struct file **fds, *f;
+
+	if (dirfd == AT_FDCWD_) {
+		struct fs_struct *fs = BPF_CORE_READ(task, fs);
+
+		return bpf_core_read(p, sizeof(*p), &fs->pwd);
+	}
+	if (dirfd < 0 || (unsigned int)dirfd >= BPF_CORE_READ(task, files, fdt, max_fds))
+		return -1;
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	if (bpf_core_read(&f, sizeof(f), &fds[dirfd]) || !f)
+		return -1;
+	return bpf_core_read(p, sizeof(*p), &f->f_path);
+}
+
+/*
+ * -F: stores the names of the base directory's levels after the path, innermost first, up to
+ * the task's root (so a chrooted task gets paths in its own namespace) or the global root.
+ * Offsets live in the map value so that the loop verifies once, whatever the name lengths.
+ */
+static __always_inline void walk_dir(struct opensnoop_event *e, int dirfd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct dentry *d, *parent, *root_d;
+	struct vfsmount *vm, *root_vm;
+	struct mount *mnt, *mnt_parent;
+	__u32 mnt_off = bpf_core_field_offset(struct mount, mnt), off;
+	struct path p;
+	long n;
+
+	e->event_flags |= OPENSNOOP_DIR | OPENSNOOP_DIR_CUT;
+	if (base_dir(task, dirfd, &p))
+		return;
+	root_d = BPF_CORE_READ(task, fs, root.dentry);
+	root_vm = BPF_CORE_READ(task, fs, root.mnt);
+	d = p.dentry;
+	vm = p.mnt;
+	mnt = (void *)vm - mnt_off;
+	for (int i = 0; i < OPENSNOOP_DIR_DEPTH * 2; i++) {
+		if (d == root_d && vm == root_vm) {
+			e->event_flags &= ~OPENSNOOP_DIR_CUT;
+			return;
+		}
+		if (d == BPF_CORE_READ(vm, mnt_root)) {
+			/* top of a mount: continue from where it is mounted */
+			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+			if (mnt_parent == mnt) {
+				e->event_flags &= ~OPENSNOOP_DIR_CUT;
+				return;
+			}
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = mnt_parent;
+			vm = (void *)mnt + mnt_off;
+			continue;
+		}
+		parent = BPF_CORE_READ(d, d_parent);
+		if (parent == d || e->dir_depth >= OPENSNOOP_DIR_DEPTH)
+			return;
+		off = e->path_len + e->dir_len;
+		if (off > OPENSNOOP_PATH_MAX + OPENSNOOP_DIR_MAX - NAME_MAX_)
+			return;
+		n = bpf_probe_read_kernel_str(&e->data[off], NAME_MAX_, BPF_CORE_READ(d, d_name.name));
+		if (n <= 0)
+			return;
+		e->dir_len += n;
+		e->dir_depth++;
+		d = parent;
+	}
+}
+
+static __always_inline int on_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, zero = 0, len;
+	struct opensnoop_event *e;
+	struct start *s;
+	long n;
+
+	s = bpf_map_lookup_elem(&starts, &tid);
+	if (!s)
+		return 0;	/* filtered, or entered before we attached */
+	if (failed_only && ret >= 0)
+		goto out;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		goto out;
+	e->ts = bpf_ktime_get_ns();
+	e->pid = id >> 32;
+	e->tid = tid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->ret = ret;
+	e->flags = s->flags;
+	e->mode = s->mode;
+	e->event_flags = 0;
+	e->dir_len = 0;
+	e->dir_depth = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* at exit the kernel has read the path, so its pages are in and the read succeeds */
+	n = bpf_probe_read_user_str(e->data, OPENSNOOP_PATH_MAX, s->path);
+	if (n <= 0) {
+		e->data[0] = 0;
+		n = 1;
+	} else if (n == OPENSNOOP_PATH_MAX) {
+		char next = 0;
+
+		/* exactly full: cut only if the string goes on */
+		bpf_probe_read_user(&next, 1, s->path + OPENSNOOP_PATH_MAX - 1);
+		if (next)
+			e->event_flags |= OPENSNOOP_PATH_CUT;
+	}
+	e->path_len = n;
+	if (full_path && e->data[0] != '/')
+		walk_dir(e, s->dirfd);
+	len = offsetof(struct opensnoop_event, data) + e->path_len + e->dir_len;
+	if (len > sizeof(*e))
+		len = sizeof(*e);
+	emit(e, len);
+out:
+	bpf_map_delete_elem(&starts, &tid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int exit_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_creat")
+int exit_creat(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
