@@ -1,0 +1,134 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# biosnoop end to end: O_DIRECT requests of known sizes at known offsets on a device of our own
+# (a loop device, else null_blk), checked for DISK, T, SECTOR, BYTES, the submitting PID/COMM
+# and a latency, in text and JSON; -Q, -P, -d; bad input; clean exits.
+. "$TESTLIB"
+IO=$PROGS/bioio
+settle() { sleep 0.3; }
+has() { grep -qF -- "$2" "$1"; }
+lacks() { ! grep -qF -- "$2" "$1"; }
+matches() { expr "$1" : "$2" >/dev/null; }
+base=$(bpf_objects)
+
+# --- a device: a loop device on a file of ours, else null_blk's nullb0 (brd's ram disks are
+# bio-based: they make no requests, so block_rq_* never fire for them)
+DEV= LOOP=
+if [ -e /dev/loop-control ] && command -v losetup >/dev/null 2>&1; then
+	dd if=/dev/zero of="$TMPD/disk.img" bs=1048576 count=8 2>/dev/null
+	for _try in 1 2 3 4 5; do
+		l=$(losetup -f 2>/dev/null) && [ -n "$l" ] && losetup "$l" "$TMPD/disk.img" 2>/dev/null &&
+			{ LOOP=$l; DEV=$l; break; }
+		sleep 0.2
+	done
+fi
+if [ -z "$DEV" ] && [ -b /dev/nullb0 ]; then
+	DEV=/dev/nullb0
+fi
+if [ -z "$DEV" ]; then
+	why="no loop device (loop-control: $([ -e /dev/loop-control ] && echo yes || echo no), losetup: $(command -v losetup >/dev/null && echo yes || echo no)) and no /dev/nullb0"
+	[ -b /dev/ram0 ] && why="$why; /dev/ram0 exists but brd is bio-based and makes no requests"
+	skip biosnoop-device "$why"
+	exit 0
+fi
+cleanup() { [ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null; }
+trap cleanup EXIT
+DISK=${DEV##*/}
+
+# run_io NAME BIOSNOOP-ARGS...: bioio on DEV under biosnoop ARGS; output in $TMPD/NAME, bioio's
+# own report in $TMPD/NAME.m; sets IOPID
+run_io() {
+	_n=$1; shift
+	rm -f "$TMPD/fifo"
+	mkfifo "$TMPD/fifo"
+	"$IO" "$DEV" <"$TMPD/fifo" >"$TMPD/$_n.m" 2>"$TMPD/$_n.merr" &
+	IOPID=$!
+	start_tool "$TMPD/$_n" biosnoop "$@" || fail "$_n" "did not start: $(head -n 3 "$TMPD/$_n.err")"
+	echo go >"$TMPD/fifo"
+	wait $IOPID || fail "$_n-io" "bioio failed: $(cat "$TMPD/$_n.merr")"
+	settle
+	stop_tool INT
+	[ "$TOOL_RC" -eq 0 ] || fail "$_n-exit" "status $TOOL_RC: $(head -n 3 "$TMPD/$_n.err")"
+}
+# cols PID T SECTOR BYTES: COMM through BYTES of a default text line
+cols() { printf '%-14s %-7s %-9s %-1s %-10s %-7s' bioio "$1" "$DISK" "$2" "$3" "$4"; }
+
+# --- text, -d our disk
+run_io text -d "$DISK"
+check text-header [ "$(head -n 1 "$TMPD/text")" = "TIME(s)     COMM           PID     DISK      T SECTOR     BYTES   LAT(ms)" ]
+check bioio-did-its-io [ "$(wc -l <"$TMPD/text.m")" -eq 4 ]
+check text-write-4k has "$TMPD/text" "$(cols $IOPID W 2048 4096)"
+check text-read-8k has "$TMPD/text" "$(cols $IOPID R 4096 8192)"
+check text-write-16k has "$TMPD/text" "$(cols $IOPID W 6144 16384)"
+check text-read-4k has "$TMPD/text" "$(cols $IOPID R 6176 4096)"
+l=$(grep -F -- "$(cols $IOPID W 6144 16384)" "$TMPD/text")
+set -- $l
+check text-time matches "$1" '[0-9]*\.[0-9]\{6\}$'
+check text-latency matches "${8:-}" '[0-9]*\.[0-9]\{3\}$'
+check text-one-line-per-request [ "$(grep -c "^[0-9.]* *bioio " "$TMPD/text")" -eq 4 ]
+check text-only-our-disk [ "$(awk 'NR > 1 && $4 != "'"$DISK"'"' "$TMPD/text" | wc -l)" -eq 0 ]
+
+# --- JSON, all disks, -Q and -P
+run_io json -j -Q -P
+j=$TMPD/json
+jl() { grep -F "\"comm\":\"bioio\",\"pid\":$IOPID,\"disk\":\"$DISK\",\"type\":\"$1\",\"pattern\":\"$2\",\"sector\":$3,\"bytes\":$4,\"queue_ms\":" "$j"; }
+for io in "W ? 2048 4096" "R R 4096 8192" "W R 6144 16384" "R S 6176 4096"; do
+	# shellcheck disable=SC2086 # four words
+	l=$(jl $io)
+	n=$(echo "$io" | tr ' ?' '_q')
+	check "json-$n" [ -n "$l" ]
+	q=${l#*\"queue_ms\":} q=${q%%,*}
+	lat=${l#*\"lat_ms\":} lat=${lat%\}}
+	check "json-$n-queue" matches "$q" '[0-9]*\.[0-9]\{3\}$'
+	check "json-$n-latency" matches "$lat" '[0-9]*\.[0-9]\{3\}$'
+done
+
+# --- -Q header, and -d another disk keeps ours out
+run_io que -Q -d "$DISK"
+check que-header [ "$(head -n 1 "$TMPD/que")" = "TIME(s)     COMM           PID     DISK      T SECTOR     BYTES   QUE(ms) LAT(ms)" ]
+check que-line has "$TMPD/que" "$(cols $IOPID W 2048 4096)"
+other=
+for b in /sys/class/block/*; do
+	n=${b##*/}
+	[ "$n" != "$DISK" ] && [ ! -e "$b/partition" ] && [ -e "$b/dev" ] && { other=$n; break; }
+done
+if [ -n "$other" ]; then
+	run_io other -d "$other"
+	check disk-filter-excludes lacks "$TMPD/other" "bioio"
+else
+	skip disk-filter-excludes "no second disk in /sys/class/block"
+fi
+
+# --- bad input: exit 2 with one line
+bad_ok() { [ "$1" -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
+	grep -q -- "$2" "$TMPD/bad.err"; }
+for bad in "-d nosuchdisk0:nosuchdisk0" "-d ../x:-d" "-x:-x" "extra:extra"; do
+	# shellcheck disable=SC2086 # split on purpose
+	"$BPFBOX" biosnoop ${bad%%:*} >"$TMPD/bad.out" 2>"$TMPD/bad.err"
+	check "bad-input$(echo "${bad%%:*}" | tr ' /' '_-')" bad_ok $? "${bad#*:}"
+done
+
+# --- clean exits leave no BPF program or link behind
+settled_objects() {
+	_i=0
+	while [ "$(bpf_objects)" -ne "$base" ] && [ $_i -lt 20 ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ "$(bpf_objects)" -eq "$base" ]
+}
+for sig in INT TERM; do
+	start_tool "$TMPD/sig" biosnoop || fail "sig$sig" "did not start"
+	check "attached-$sig" [ "$(bpf_objects)" -gt "$base" ]
+	stop_tool $sig
+	check "sig$sig-exit-0" [ "$TOOL_RC" -eq 0 ]
+	check "sig$sig-no-bpf-left" settled_objects
+done
+rm -f "$TMPD/pipe.rc"
+{ "$BPFBOX" biosnoop -d "$DISK" 2>"$TMPD/pipe.err"; echo $? >"$TMPD/pipe.rc"; } | head -n 1 >/dev/null &
+_i=0
+while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 50 ]; do
+	"$IO" "$DEV" </dev/null >/dev/null
+	sleep 0.1
+	_i=$((_i + 1))
+done
+wait
+check closed-pipe-exits [ "$(cat "$TMPD/pipe.rc" 2>/dev/null)" = 0 ]
+check closed-pipe-no-bpf-left settled_objects
