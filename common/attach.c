@@ -9,7 +9,9 @@
 
 int skel_load(struct bpf_object_skeleton *s)
 {
-	int err = bpf_object__load(*s->obj);
+	/* not bpf_object__load(): libbpf 1.1 maps .bss/.data onto the kernel's maps only here,
+	 * and without that skel->bss (e.g. the lost-event counter) never changes */
+	int err = bpf_object__load_skeleton(s);
 
 	if (err)
 		return err_report(ERR_LOAD, err, "loading BPF programs");
