@@ -99,6 +99,58 @@ $(OUT)/tests/%: tests/unit/%.c $(filter-out $(OUT)/main.o,$(OBJS))
 unit: $(UNIT_BINS)
 	sh tests/unit/run.sh $(UNIT_BINS)
 
+# Symbolizer fixtures (test_syms): PIE, non-PIE, stripped, debug link, .debug/ dir, build-id
+# tree, bad checksum, shared object, C++. Host compilers: the unit tests run here only.
+FIXD := $(OUT)/tests/fixtures
+FIX_CFLAGS := -O1 -g -fno-omit-frame-pointer -fno-inline-functions -Wall
+FIXTURES := $(addprefix $(FIXD)/,libfix.so fix_pie fix_nopie fix_plain fix_stripped fix_dbg \
+	fix_dbgdir fix_bid fix_badlink fix_nobid fix_nobid_bad fix_cxx fix_pie.bid)
+$(OUT)/tests/test_syms: $(FIXTURES)
+$(FIXD)/libfix.so: tests/data/syms/fixlib.c
+	$(call msg,FIXTURE,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)gcc $(FIX_CFLAGS) -shared -fPIC -o $@ $<
+$(FIXD)/fix_pie: tests/data/syms/fix_main.c $(FIXD)/libfix.so
+	$(Q)gcc $(FIX_CFLAGS) -DWITH_LIB -fPIE -pie -o $@ $< -L$(FIXD) -lfix -Wl,-rpath,'$$ORIGIN'
+$(FIXD)/fix_pie.bid: $(FIXD)/fix_pie
+	$(Q)readelf -n $< | sed -n 's/.*Build ID: *//p' > $@
+$(FIXD)/fix_nopie: tests/data/syms/fix_main.c
+	$(Q)mkdir -p $(@D)
+	$(Q)gcc $(FIX_CFLAGS) -fno-pie -no-pie -o $@ $<
+$(FIXD)/fix_plain: tests/data/syms/fix_main.c
+	$(Q)mkdir -p $(@D)
+	$(Q)gcc $(FIX_CFLAGS) -fPIE -pie -o $@ $<
+$(FIXD)/fix_stripped: $(FIXD)/fix_plain
+	$(Q)strip -o $@ $<
+$(FIXD)/fix_dbg: $(FIXD)/fix_plain
+	$(Q)objcopy --only-keep-debug $< $@.debug
+	$(Q)cd $(@D) && objcopy --strip-all --add-gnu-debuglink=fix_dbg.debug fix_plain fix_dbg
+$(FIXD)/fix_dbgdir: $(FIXD)/fix_plain
+	$(Q)mkdir -p $(@D)/.debug
+	$(Q)objcopy --only-keep-debug $< $(@D)/.debug/fix_dbgdir.debug
+	$(Q)cd $(@D) && objcopy --strip-all --add-gnu-debuglink=.debug/fix_dbgdir.debug fix_plain fix_dbgdir
+$(FIXD)/fix_bid: $(FIXD)/fix_plain
+	$(Q)id=$$(readelf -n $< | sed -n 's/.*Build ID: *//p'); d=$(@D)/root/usr/lib/debug/.build-id; \
+		mkdir -p $$d/$$(echo $$id | cut -c1-2) && \
+		objcopy --only-keep-debug $< $$d/$$(echo $$id | cut -c1-2)/$$(echo $$id | cut -c3-).debug
+	$(Q)strip -o $@ $<
+$(FIXD)/fix_badlink: $(FIXD)/fix_plain $(FIXD)/fix_nopie
+	$(Q)objcopy --only-keep-debug $< $@.debug
+	$(Q)cd $(@D) && objcopy --strip-all --add-gnu-debuglink=fix_badlink.debug fix_plain fix_badlink
+	$(Q)objcopy --only-keep-debug $(FIXD)/fix_nopie $@.debug
+$(FIXD)/fix_nobid: tests/data/syms/fix_main.c
+	$(Q)mkdir -p $(@D)
+	$(Q)gcc $(FIX_CFLAGS) -fPIE -pie -Wl,--build-id=none -o $@.full $<
+	$(Q)objcopy --only-keep-debug $@.full $@.debug
+	$(Q)cd $(@D) && objcopy --strip-all --add-gnu-debuglink=fix_nobid.debug fix_nobid.full fix_nobid
+$(FIXD)/fix_nobid_bad: $(FIXD)/fix_nobid
+	$(Q)cp $<.debug $@.debug
+	$(Q)cd $(@D) && objcopy --strip-all --add-gnu-debuglink=fix_nobid_bad.debug fix_nobid.full fix_nobid_bad
+	$(Q)printf 'x' >> $@.debug
+$(FIXD)/fix_cxx: tests/data/syms/fix_cxx.cc
+	$(Q)mkdir -p $(@D)
+	$(Q)g++ $(FIX_CFLAGS) -Wno-pmf-conversions -o $@ $<
+
 e2e: $(OUT)/bpfbox $(PROGS)
 	sh tests/run-e2e.sh $(OUT)/bpfbox $(OUT)/progs
 
