@@ -6,7 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-	make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config \
+	make gcc g++ binutils clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config \
 	libcmocka-dev libiberty-dev file kmod cpio xz-utils \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 \
