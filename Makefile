@@ -159,7 +159,25 @@ vm: all
 
 test: all unit e2e vm
 
-bench: $(OUT)/bpfbox
+# Benchmark helpers (host arch only), static; NAME.bpf.c beside one becomes its skeleton.
+BENCH_BPF := $(wildcard tests/bench/*.bpf.c)
+BENCH_SKELS := $(patsubst tests/bench/%.bpf.c,$(OUT)/bench/%.skel.h,$(BENCH_BPF))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/bench/%,$(filter-out %.bpf.c,$(wildcard tests/bench/*.c)))
+$(OUT)/bench/%.bpf.o: tests/bench/%.bpf.c embed/$(ARCH)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
+$(OUT)/bench/%.skel.h: $(OUT)/bench/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+$(OUT)/bench/%: tests/bench/%.c $(BENCH_SKELS)
+	$(call msg,PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -iquote $(OUT)/bench -iquote tests/bench \
+		-static -o $@ $< $(LDLIBS)
+
+bench: $(OUT)/bpfbox $(BENCH_BINS)
 	sh tests/bench/run.sh $(OUT)/bpfbox
 
 vmlinux:
