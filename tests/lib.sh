@@ -26,6 +26,8 @@ requires() {
 # stderr to OUTFILE.err; sets TOOL_PID and waits until the tool says it is attached.
 start_tool() {
 	_out=$1; shift
+	# a "Ready." left from an earlier run must not be taken for this one's
+	rm -f "$_out.err"
 	"$BPFBOX" "$@" >"$_out" 2>"$_out.err" &
 	TOOL_PID=$!
 	wait_ready "$_out.err"
@@ -54,4 +56,33 @@ stop_tool() {
 # (works without bpftool, e.g. inside the VMs).
 bpf_objects() {
 	ls -l /proc/[0-9]*/fd/ 2>/dev/null | grep -c 'anon_inode:bpf-\(prog\|link\)'
+}
+
+# bpf_prog_ids PID: the ids of the BPF programs PID holds (from /proc fdinfo).
+bpf_prog_ids() {
+	for _f in /proc/"$1"/fd/*; do
+		[ "$(readlink "$_f" 2>/dev/null)" = anon_inode:bpf-prog ] || continue
+		sed -n 's/^prog_id:[[:space:]]*//p' "/proc/$1/fdinfo/${_f##*/}" 2>/dev/null
+	done
+}
+
+# bpf_progs_gone ID...: true once no process holds any of these programs and, where bpftool
+# exists, the kernel no longer has them (waits up to 2 s). Unlike a count of all BPF objects,
+# this is not upset by other tools starting or stopping meanwhile.
+bpf_progs_gone() {
+	_w=0
+	while [ $_w -lt 20 ]; do
+		_left=
+		for _id in "$@"; do
+			if grep -qx "prog_id:[[:space:]]*$_id" /proc/[0-9]*/fdinfo/* 2>/dev/null ||
+				{ command -v bpftool >/dev/null 2>&1 && bpftool prog show id "$_id" >/dev/null 2>&1; }; then
+				_left=$_id
+				break
+			fi
+		done
+		[ -z "$_left" ] && return 0
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	return 1
 }
