@@ -148,7 +148,7 @@ static const struct out_table table = { cols, NCOLS };
 static uint64_t first_ts;
 
 /* Path as printed: cut paths end in "..."; -F puts the directory walked in the kernel first. */
-static void build_path(const struct opensnoop_event *e, size_t len, char *buf, size_t size)
+static const char *build_path(const struct opensnoop_event *e, size_t len, char *buf, size_t size)
 {
 	size_t plen = e->path_len, dlen = e->dir_len, off = 0;
 	const char *names[OPENSNOOP_DIR_DEPTH], *p;
@@ -156,6 +156,9 @@ static void build_path(const struct opensnoop_event *e, size_t len, char *buf, s
 
 	if (plen < 1 || plen > OPENSNOOP_PATH_MAX || plen > len)
 		plen = 0;
+	/* the common case, printed in place: a whole path the kernel ended with its NUL */
+	if (plen && !(e->event_flags & (OPENSNOOP_DIR | OPENSNOOP_PATH_CUT)) && !e->data[plen - 1])
+		return e->data;
 	if (!(e->event_flags & OPENSNOOP_DIR) || plen + dlen > len || dlen > OPENSNOOP_DIR_MAX)
 		dlen = 0;
 	/* names come innermost first; each ends with its NUL (the kernel read them as strings) */
@@ -176,6 +179,7 @@ static void build_path(const struct opensnoop_event *e, size_t len, char *buf, s
 				e->data);
 	if (e->event_flags & OPENSNOOP_PATH_CUT && off < size)
 		snprintf(buf + off, size - off, "...");
+	return buf;
 }
 
 static int on_event(void *ctx, const void *data, size_t len)
@@ -189,9 +193,8 @@ static int on_event(void *ctx, const void *data, size_t len)
 		return 0;
 	if (!first_ts)
 		first_ts = e->ts;
-	build_path(e, len - offsetof(struct opensnoop_event, data), path, sizeof(path));
-	snprintf(comm, sizeof(comm), "%.*s", OPENSNOOP_COMM_LEN, e->comm);
-	snprintf(mode, sizeof(mode), "%04o", e->mode);
+	memcpy(comm, e->comm, OPENSNOOP_COMM_LEN);
+	comm[OPENSNOOP_COMM_LEN] = 0;
 
 	v[C_TIME].d = (double)(e->ts - first_ts) / 1e9;
 	v[C_UID].u = e->uid;
@@ -201,8 +204,13 @@ static int on_event(void *ctx, const void *data, size_t len)
 	v[C_ERR].i = e->ret >= 0 ? 0 : -e->ret;
 	v[C_FLAGS].u = e->flags;
 	/* the mode means something only when a file may be created */
-	v[C_MODE].s = e->flags & (O_CREAT | O_TMPFILE) ? mode : NULL;
-	v[C_PATH].s = path;
+	v[C_MODE].s = NULL;
+	if (cols[C_MODE].on && e->flags & (O_CREAT | O_TMPFILE)) {
+		snprintf(mode, sizeof(mode), "%04o", e->mode);
+		v[C_MODE].s = mode;
+	}
+	v[C_PATH].s = build_path(e, len - offsetof(struct opensnoop_event, data), path,
+				 sizeof(path));
 	out_row(&table, v);
 	return 0;
 }
