@@ -9,7 +9,6 @@ settle() { sleep 0.3; }
 has() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$1"; }
 matches() { expr "$1" : "$2" >/dev/null; }
-base=$(bpf_objects)
 
 # --- a device: a loop device on a file of ours, else null_blk's nullb0 (brd's ram disks are
 # bio-based: they make no requests, so block_rq_* never fire for them)
@@ -108,27 +107,33 @@ for bad in "-d nosuchdisk0:nosuchdisk0" "-d ../x:-d" "-x:-x" "extra:extra"; do
 	check "bad-input$(echo "${bad%%:*}" | tr ' /' '_-')" bad_ok $? "${bad#*:}"
 done
 
-# --- clean exits leave no BPF program or link behind
-settled_objects() {
-	_i=0
-	while [ "$(bpf_objects)" -ne "$base" ] && [ $_i -lt 20 ]; do sleep 0.1; _i=$((_i + 1)); done
-	[ "$(bpf_objects)" -eq "$base" ]
-}
+# --- clean exits leave no BPF program behind (the tool's own, by id: other tools may come and go)
 for sig in INT TERM; do
-	start_tool "$TMPD/sig" biosnoop || fail "sig$sig" "did not start"
-	check "attached-$sig" [ "$(bpf_objects)" -gt "$base" ]
+	start_tool "$TMPD/sig$sig" biosnoop || fail "sig$sig" "did not start"
+	ids=$(bpf_prog_ids "$TOOL_PID")
+	check "attached-$sig" [ -n "$ids" ]
 	stop_tool $sig
 	check "sig$sig-exit-0" [ "$TOOL_RC" -eq 0 ]
-	check "sig$sig-no-bpf-left" settled_objects
+	# shellcheck disable=SC2086 # a list of ids
+	check "sig$sig-no-bpf-left" bpf_progs_gone $ids
 done
-rm -f "$TMPD/pipe.rc"
-{ "$BPFBOX" biosnoop -d "$DISK" 2>"$TMPD/pipe.err"; echo $? >"$TMPD/pipe.rc"; } | head -n 1 >/dev/null &
+rm -f "$TMPD/pipe.rc" "$TMPD/pipe.err" "$TMPD/pipe.pid"
+{
+	BPFBOX_READY=1 "$BPFBOX" biosnoop -d "$DISK" 2>"$TMPD/pipe.err" &
+	echo $! >"$TMPD/pipe.pid"
+	wait $!
+	echo $? >"$TMPD/pipe.rc"
+} | head -n 1 >/dev/null &
+TOOL_PID=
 _i=0
-while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 50 ]; do
-	"$IO" "$DEV" </dev/null >/dev/null
-	sleep 0.1
+while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 100 ]; do
+	[ -z "$TOOL_PID" ] && grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null &&
+		TOOL_PID=$(cat "$TMPD/pipe.pid") && ids=$(bpf_prog_ids "$TOOL_PID")
+	"$IO" "$DEV" </dev/null >/dev/null; sleep 0.1
 	_i=$((_i + 1))
 done
 wait
 check closed-pipe-exits [ "$(cat "$TMPD/pipe.rc" 2>/dev/null)" = 0 ]
-check closed-pipe-no-bpf-left settled_objects
+check closed-pipe-had-programs [ -n "$ids" ]
+# shellcheck disable=SC2086
+check closed-pipe-no-bpf-left bpf_progs_gone $ids

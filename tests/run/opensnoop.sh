@@ -11,7 +11,6 @@ matches() { expr "$1" : "$2" >/dev/null; }
 
 mkdir -p "$TMPD/d/sub" && : >"$TMPD/d/exist" && : >"$TMPD/d/sub/rel" || { fail setup mkdir; exit 0; }
 D=$(cd "$TMPD/d" && pwd -P)
-base=$(bpf_objects)
 
 # run_case NAME OPENSNOOP-ARGS...: runs opener under opensnoop ARGS (the word PID stands for
 # the opener's pid, known before it opens anything); output in $TMPD/NAME, its own report of
@@ -140,27 +139,33 @@ for bad in "-f O_BOGUS:O_BOGUS" "-d -1:-d" "-d 0:-d" "-d 1x:-d" "-p abc:-p" "-b 
 	check "bad-input$(echo "${bad%%:*}" | tr ' ' _)" bad_ok $? "${bad#*:}"
 done
 
-# --- clean exits leave no BPF program or link behind
-settled_objects() {
-	_i=0
-	while [ "$(bpf_objects)" -ne "$base" ] && [ $_i -lt 20 ]; do sleep 0.1; _i=$((_i + 1)); done
-	[ "$(bpf_objects)" -eq "$base" ]
-}
+# --- clean exits leave no BPF program behind (the tool's own, by id: other tools may come and go)
 for sig in INT TERM; do
-	start_tool "$TMPD/sig" opensnoop || fail "sig$sig" "did not start"
-	check "attached-$sig" [ "$(bpf_objects)" -gt "$base" ]
+	start_tool "$TMPD/sig$sig" opensnoop || fail "sig$sig" "did not start"
+	ids=$(bpf_prog_ids "$TOOL_PID")
+	check "attached-$sig" [ -n "$ids" ]
 	stop_tool $sig
 	check "sig$sig-exit-0" [ "$TOOL_RC" -eq 0 ]
-	check "sig$sig-no-bpf-left" settled_objects
+	# shellcheck disable=SC2086 # a list of ids
+	check "sig$sig-no-bpf-left" bpf_progs_gone $ids
 done
-rm -f "$TMPD/pipe.rc"
-{ "$BPFBOX" opensnoop 2>"$TMPD/pipe.err"; echo $? >"$TMPD/pipe.rc"; } | head -n 1 >/dev/null &
+rm -f "$TMPD/pipe.rc" "$TMPD/pipe.err" "$TMPD/pipe.pid"
+{
+	BPFBOX_READY=1 "$BPFBOX" opensnoop 2>"$TMPD/pipe.err" &
+	echo $! >"$TMPD/pipe.pid"
+	wait $!
+	echo $? >"$TMPD/pipe.rc"
+} | head -n 1 >/dev/null &
+TOOL_PID=
 _i=0
 while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 100 ]; do
-	cat "$D/exist" "$D/sub/rel" >/dev/null
-	sleep 0.05
+	[ -z "$TOOL_PID" ] && grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null &&
+		TOOL_PID=$(cat "$TMPD/pipe.pid") && ids=$(bpf_prog_ids "$TOOL_PID")
+	cat "$D/exist" "$D/sub/rel" >/dev/null; sleep 0.05
 	_i=$((_i + 1))
 done
 wait
 check closed-pipe-exits [ "$(cat "$TMPD/pipe.rc" 2>/dev/null)" = 0 ]
-check closed-pipe-no-bpf-left settled_objects
+check closed-pipe-had-programs [ -n "$ids" ]
+# shellcheck disable=SC2086
+check closed-pipe-no-bpf-left bpf_progs_gone $ids
