@@ -111,7 +111,8 @@ static void json_cell(struct json *j, const struct out_col *c, const union out_v
 	json_key(j, c->key);
 	switch (c->type) {
 	case OUT_STR:
-		json_str(j, v->s);
+		/* NULL is JSON null only where the column says so, as text prints "-" only then */
+		json_str(j, v->s || c->null_if_empty ? v->s : "");
 		break;
 	case OUT_INT:
 		json_int(j, v->i);
@@ -174,13 +175,18 @@ int out_flush(void)
 {
 	FILE *f = out_file();
 
+	int err;
+
 	if (closed)
 		return -EPIPE;
+	errno = 0;
 	if (fflush(f) == EOF || ferror(f)) {
-		if (errno == EPIPE)
+		/* an error left by an earlier write has no errno of this fflush: call it EIO */
+		err = errno ? errno : EIO;
+		if (err == EPIPE)
 			closed = true;
 		clearerr(f);
-		return -errno;
+		return -err;
 	}
 	return 0;
 }
