@@ -10,13 +10,16 @@ shift 2
 export BPFBOX PROGS TESTLIB="$here/lib.sh" BPFBOX_READY=1
 [ $# -gt 0 ] || set -- "$here"/run/*.sh
 npass=0 nfail=0 nskip=0
+tmo=${E2E_TIMEOUT:-300}	# seconds per script
 for t in "$@"; do
 	name=$(basename "$t" .sh)
 	TMPD=$(mktemp -d "${TMPDIR:-/tmp}/bpfbox-$name.XXXXXX")
 	export TMPD
 	echo "== $name"
-	sh "$t" >"$TMPD/.results" 2>&1
+	# A hung script must not eat the rest of the run (or a VM's whole boot timeout).
+	timeout -k 5 "$tmo" sh "$t" >"$TMPD/.results" 2>&1
 	rc=$?
+	case $rc in 124 | 137 | 143) echo "FAIL $name: still running after ${tmo}s, killed" >>"$TMPD/.results" ;; esac
 	cat "$TMPD/.results"
 	p=$(grep -c '^PASS ' "$TMPD/.results")
 	f=$(grep -c '^FAIL ' "$TMPD/.results")
