@@ -11,4 +11,5 @@ apt-get install -y -qq --no-install-recommends \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 \
 	busybox-static qemu-system-x86 qemu-system-arm \
+	bash zsh fish groff-base man-db \
 	python3 >/dev/null
