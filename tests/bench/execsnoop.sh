@@ -77,11 +77,14 @@ m=$(median "$TMPD/minimal.us")
 awk '{ print $1 - $2 }' "$TMPD/bpfbox.us" >"$TMPD/deliver.us"
 awk '{ print $2 }' "$TMPD/bpfbox.us" >"$TMPD/ready.us"
 awk -v b="$b" -v m="$m" -v n="$RUNS" -v r="$(median "$TMPD/ready.us")" \
-	-v d="$(median "$TMPD/deliver.us")" 'BEGIN {
+	-v d="$(median "$TMPD/deliver.us")" -v mb="$(sort -n "$TMPD/minimal.us" | head -n 1)" \
+	-v bb="$(sort -n "$TMPD/bpfbox.us" | head -n 1)" 'BEGIN {
 	printf "execsnoop start to first event, median of %d: minimal libbpf %.1f ms, bpfbox %.1f ms\n",
 		n, m / 1000, b / 1000
 	printf "execsnoop start to first event, ratio to minimal: %.2fx (target <= 1.3x): %s\n",
 		b / m, b <= 1.3 * m ? "ok" : "over"
+	printf "execsnoop start to first event, best of %d: minimal %.1f ms, bpfbox %.1f ms," \
+		" ratio %.2fx (less sensitive to a busy machine)\n", n, mb / 1000, bb / 1000, bb / mb
 	printf "execsnoop start to first event, bpfbox split: attached after %.1f ms," \
 		" first line %.1f ms later (medians)\n", r / 1000, d / 1000
 }'
@@ -139,8 +142,15 @@ achieved=$(awk '{ print $8 }' "$TMPD/load")
 seen=$(grep -o "\"$tag-[0-9]*\"" "$TMPD/out" | sort -u | wc -l | tr -d ' ')
 reports=$(grep -c 'lost' "$TMPD/err" || true)
 lost=$(sed -n 's/.*(\([0-9]*\) in total).*/\1/p' "$TMPD/err" | tail -n 1)
+# a busy machine may not reach the rate: then the figure proves less, and says so
+if [ "$seen" -ne "$expected" ] || [ "$reports" -ne 0 ]; then
+	verdict=over
+elif [ "$achieved" -lt $((RATE * 95 / 100)) ]; then
+	verdict="ok, but only at $achieved/s"
+else
+	verdict=ok
+fi
 echo "execsnoop at $RATE execs/s for $SECONDS_LOAD s (achieved $achieved/s):" \
 	"expected $expected, seen $seen, lost-event reports $reports (${lost:-0} events)" \
-	"(target: all seen, none lost): $([ "$seen" -eq "$expected" ] && [ "$reports" -eq 0 ] &&
-		echo ok || echo over)"
+	"(target: all seen, none lost): $verdict"
 echo "execsnoop RSS after the load: VmRSS $rss kB, VmHWM $hwm kB (no target)"
