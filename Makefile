@@ -88,6 +88,17 @@ $(OUT)/progs/%: tests/progs/%.c
 	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -static -pthread -o $@ $<
 progs: $(PROGS)
 
+# profile's PIE + shared-library variant (dynamic: runs on the host, the guests skip it).
+$(OUT)/progs/libproflib.so: tests/progs/lib/proflib.c
+	$(call msg,PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -shared -fPIC -o $@ $<
+$(OUT)/progs/profprog-dyn: tests/progs/profprog.c $(OUT)/progs/libproflib.so
+	$(call msg,PROG,$@)
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -DPROF_DYNLIB -fPIE -pie -pthread -o $@ $< \
+		-L$(OUT)/progs -lproflib -Wl,-rpath,'$$ORIGIN'
+progs e2e: $(OUT)/progs/profprog-dyn
+
 # Unit tests: host arch only, cmocka, linked with the common objects.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))

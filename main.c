@@ -17,6 +17,7 @@ int check_config_main(int argc, char **argv);
 int execsnoop_main(int argc, char **argv);
 int opensnoop_main(int argc, char **argv);
 int biosnoop_main(int argc, char **argv);
+int profile_main(int argc, char **argv);
 
 /* The one list of applets. */
 static const struct applet {
@@ -28,6 +29,7 @@ static const struct applet {
 	{ "execsnoop", execsnoop_main, "Trace new processes via exec() syscalls" },
 	{ "opensnoop", opensnoop_main, "Trace open() syscalls" },
 	{ "biosnoop", biosnoop_main, "Trace block device I/O with latency" },
+	{ "profile", profile_main, "Profile CPU usage by sampling stack traces" },
 };
 
 #define NAPPLETS (sizeof(applets) / sizeof(applets[0]))

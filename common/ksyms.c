@@ -51,8 +51,8 @@ static bool is_text_type(char t)
 	return t == 't' || t == 'w';
 }
 
-/* Prefer global code over local, then fewer leading underscores, then shorter names. */
-static uint8_t alias_rank(bool text, char type, const char *name, size_t len)
+/* Prefer code over data, global over local, native over compat, fewer leading underscores. */
+static uint8_t alias_rank(bool text, char type, const char *name)
 {
 	unsigned int r = 0, u = 0;
 
@@ -60,10 +60,12 @@ static uint8_t alias_rank(bool text, char type, const char *name, size_t len)
 		r += 64;
 	if (islower((unsigned char)type))
 		r += 32;
+	/* x86 syscall wrappers share addresses with their 32-bit compat aliases */
+	if (!strncmp(name, "__ia32_", 7))
+		r += 16;
 	while (name[u] == '_' && u < 3)
 		u++;
-	r += u * 8;
-	r += len > 7 ? 7 : (unsigned int)len;
+	r += u * 4;
 	return (uint8_t)r;
 }
 
@@ -172,7 +174,7 @@ static int parse_line(struct ksyms *ks, char *line, struct ksym_tmp **tmp, size_
 	for (size_t i = 0; i < sizeof(end_markers) / sizeof(end_markers[0]); i++)
 		if (!mod && strlen(end_markers[i]) == nlen && !memcmp(end_markers[i], name, nlen))
 			t->text = 0;
-	t->rank = alias_rank(t->text, type, name, nlen);
+	t->rank = alias_rank(t->text, type, name);
 	t->seq = (uint32_t)*ntmp;
 	memcpy(ks->names + ks->names_len, name, nlen);
 	ks->names[ks->names_len + nlen] = '\0';

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stack output shared by the stack applets (profile, stackcount, trace): symbolizes kernel and
+ * user frames and prints BCC's multi-line blocks, folded lines, or with --json one object per
+ * stack; optionally feeds a flame graph. Applets hand over addresses, never test the format.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flamegraph.h"
+#include "json.h"
+#include "ksyms.h"
+#include "opts.h"
+#include "out.h"
+#include "stacks.h"
+#include "syms.h"
+
+#define FRAMES_MAX 512		/* comm + user + delimiter + kernel, each capped well below */
+#define FRAME_TEXT 1024
+
+struct stacks {
+	struct stacks_opts o;
+	struct ksyms *ks;
+	int ks_status;		/* 1 untried, 0 loaded, -errno */
+	struct syms_cache *uc;
+};
+
+struct frame {
+	const char *name;	/* NULL: unknown */
+	const char *module;
+	uint64_t off, addr;
+	bool kernel;
+};
+
+struct stacks *stacks__new(const struct stacks_opts *o)
+{
+	struct stacks *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->o = *o;
+	st->ks_status = 1;
+	st->uc = syms_cache__new(0);
+	if (!st->uc) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void stacks__free(struct stacks *st)
+{
+	if (!st)
+		return;
+	ksyms__free(st->ks);
+	syms_cache__free(st->uc);
+	free(st);
+}
+
+struct syms_cache *stacks__syms(struct stacks *st)
+{
+	return st->uc;
+}
+
+int stacks__kernel_status(const struct stacks *st)
+{
+	return st->ks_status;
+}
+
+static void kresolve(struct stacks *st, uint64_t addr, struct frame *f)
+{
+	const struct ksym *k = NULL;
+
+	if (st->ks_status == 1) {
+		st->ks = ksyms__load();
+		st->ks_status = st->ks ? 0 : -errno;
+	}
+	memset(f, 0, sizeof(*f));
+	f->addr = addr;
+	f->kernel = true;
+	if (st->ks)
+		k = ksyms__find(st->ks, addr, &f->off);
+	if (k) {
+		f->name = k->name;
+		f->module = k->module;
+	}
+}
+
+static void uresolve(struct syms *s, uint64_t addr, struct frame *f)
+{
+	struct usym u;
+
+	memset(f, 0, sizeof(*f));
+	f->addr = addr;
+	if (!s || syms__resolve(s, addr, &u))
+		return;
+	f->name = u.name;
+	f->off = u.offset;
+	f->module = u.module;
+}
+
+/* "name+0xoff [module]", "[unknown] [module]" or "[unknown]", with -A the address first. */
+static void frame_text(const struct stacks *st, const struct frame *f, char *buf, size_t size)
+{
+	int n = 0;
+
+	if (st->o.addresses)
+		n = f->kernel ? snprintf(buf, size, "0x%-16" PRIx64 " ", f->addr)
+			      : snprintf(buf, size, "0x%016" PRIx64 " ", f->addr);
+	if (n < 0 || (size_t)n >= size)
+		return;
+	if (st->o.no_offsets)
+		snprintf(buf + n, size - n, "%s", f->name ? f->name : "[unknown]");
+	else if (f->name)
+		snprintf(buf + n, size - n, "%s+0x%" PRIx64 " [%s]", f->name, f->off,
+			 f->module ? f->module : "unknown");
+	else if (f->module)
+		snprintf(buf + n, size - n, "[unknown] [%s]", f->module);
+	else
+		snprintf(buf + n, size - n, "[unknown]");
+}
+
+void stacks__kframe(struct stacks *st, uint64_t addr, char *buf, size_t size)
+{
+	struct frame f;
+
+	kresolve(st, addr, &f);
+	frame_text(st, &f, buf, size);
+}
+
+void stacks__uframe(struct stacks *st, uint32_t pid, uint64_t addr, char *buf, size_t size)
+{
+	struct frame f;
+
+	uresolve(syms_cache__get(st->uc, (int)pid), addr, &f);
+	frame_text(st, &f, buf, size);
+}
+
+/* Folded lines split on ';' and the last ' ': names must not carry ';' or newlines. */
+static void put_folded_name(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == ';' ? ':' : (*s == '\n' || *s == '\r') ? ' ' : *s, out);
+}
+
+static const char *comm_text(const char *comm)
+{
+	return comm && comm[0] ? comm : "[unknown]";
+}
+
+static void print_multiline(struct stacks *st, const struct stack_entry *e,
+			    const struct frame *kf, const struct frame *uf)
+{
+	FILE *out = out_file();
+	char buf[FRAME_TEXT];
+
+	if (e->kerr && e->kerr != -EFAULT)
+		fputs("    [Missed Kernel Stack]\n", out);
+	for (int i = 0; !e->kerr && i < e->nk; i++) {
+		frame_text(st, &kf[i], buf, sizeof(buf));
+		fprintf(out, "    %s\n", buf);
+	}
+	if (st->o.delimiter && !e->kerr && !e->uerr)
+		fputs("    --\n", out);
+	if (e->uerr && e->uerr != -EFAULT)
+		fputs("    [Missed User Stack]\n", out);
+	for (int i = 0; !e->uerr && i < e->nu; i++) {
+		frame_text(st, &uf[i], buf, sizeof(buf));
+		fprintf(out, "    %s\n", buf);
+	}
+	fprintf(out, "    %-16s %s (%" PRIu32 ")\n", "-", comm_text(e->comm), e->pid);
+	fprintf(out, "        %" PRIu64 "\n\n", e->count);
+}
+
+static void json_stack(struct stacks *st, struct json *j, const char *key, int err,
+		       const struct frame *f, int n, const char *missed)
+{
+	char buf[FRAME_TEXT];
+
+	json_key(j, key);
+	json_arr_begin(j);
+	if (err && err != -EFAULT)
+		json_str(j, missed);
+	for (int i = 0; !err && i < n; i++) {
+		frame_text(st, &f[i], buf, sizeof(buf));
+		json_str(j, buf);
+	}
+	json_arr_end(j);
+}
+
+static void print_json(struct stacks *st, const struct stack_entry *e, const struct frame *kf,
+		       const struct frame *uf)
+{
+	struct json j;
+
+	json_init(&j, out_file());
+	json_obj_begin(&j);
+	json_key(&j, "pid");
+	json_uint(&j, e->pid);
+	json_key(&j, "comm");
+	json_str(&j, comm_text(e->comm));
+	json_key(&j, "count");
+	json_uint(&j, e->count);
+	json_stack(st, &j, "kernel_stack", e->kerr, kf, e->nk, "[Missed Kernel Stack]");
+	json_stack(st, &j, "user_stack", e->uerr, uf, e->nu, "[Missed User Stack]");
+	json_obj_end(&j);
+}
+
+/* Root first: comm, user frames, the delimiter, kernel frames; the same order for the folded
+ * line and the flame graph. */
+static int folded_frames(struct stacks *st, const struct stack_entry *e, const struct frame *kf,
+			 const struct frame *uf, const char **names, uint8_t *kinds)
+{
+	int n = 0;
+
+	names[n] = comm_text(e->comm);
+	kinds[n++] = FG_COMM;
+	if (e->uerr && e->uerr != -EFAULT) {
+		names[n] = "[Missed User Stack]";
+		kinds[n++] = FG_OTHER;
+	}
+	for (int i = e->uerr ? 0 : e->nu; i-- > 0 && n < FRAMES_MAX - 2;) {
+		names[n] = uf[i].name ? uf[i].name : "[unknown]";
+		kinds[n++] = uf[i].name ? FG_USER : FG_OTHER;
+	}
+	if (st->o.delimiter && !e->kerr && !e->uerr) {
+		names[n] = "-";
+		kinds[n++] = FG_OTHER;
+	}
+	if (e->kerr && e->kerr != -EFAULT) {
+		names[n] = "[Missed Kernel Stack]";
+		kinds[n++] = FG_OTHER;
+	}
+	for (int i = e->kerr ? 0 : e->nk; i-- > 0 && n < FRAMES_MAX;) {
+		names[n] = kf[i].name ? kf[i].name : "[unknown]";
+		kinds[n++] = FG_KERNEL;
+	}
+	return n;
+}
+
+int stacks__print(struct stacks *st, const struct stack_entry *e)
+{
+	static struct frame kf[FRAMES_MAX / 2], uf[FRAMES_MAX / 2];
+	static const char *names[FRAMES_MAX];
+	static uint8_t kinds[FRAMES_MAX];
+	struct syms *us = NULL;
+	int nk = e->kerr ? 0 : e->nk, nu = e->uerr ? 0 : e->nu, n;
+	FILE *out = out_file();
+
+	if (nk > FRAMES_MAX / 2 - 1)
+		nk = FRAMES_MAX / 2 - 1;
+	if (nu > FRAMES_MAX / 2 - 1)
+		nu = FRAMES_MAX / 2 - 1;
+	for (int i = 0; i < nk; i++)
+		kresolve(st, e->kips[i], &kf[i]);
+	if (nu)
+		us = syms_cache__get(st->uc, (int)e->pid);
+	for (int i = 0; i < nu; i++)
+		uresolve(us, e->uips[i], &uf[i]);
+
+	struct stack_entry c = *e;
+
+	c.nk = nk;
+	c.nu = nu;
+	if (st->o.fg || (st->o.folded && !opt_json)) {
+		n = folded_frames(st, &c, kf, uf, names, kinds);
+		if (st->o.fg)
+			flamegraph__add(st->o.fg, names, kinds, n, e->count);
+		if (st->o.folded && !opt_json) {
+			for (int i = 0; i < n; i++) {
+				if (i)
+					fputc(';', out);
+				put_folded_name(out, names[i]);
+				if (st->o.annotate && kinds[i] == FG_KERNEL)
+					fputs("_[k]", out);
+			}
+			fprintf(out, " %" PRIu64 "\n", e->count);
+		}
+	}
+	if (opt_json)
+		print_json(st, &c, kf, uf);
+	else if (!st->o.folded)
+		print_multiline(st, &c, kf, uf);
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Stack output shared by the stack applets (profile, stackcount, trace): symbolizes kernel and
+ * user frames and prints BCC's multi-line blocks, folded lines, or with --json one object per
+ * stack; optionally feeds a flame graph. Applets hand over addresses, never test the format.
+ */
+#ifndef BPFBOX_STACKS_H
+#define BPFBOX_STACKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct flamegraph;
+struct syms_cache;
+struct ksyms;
+
+struct stacks_opts {
+	bool delimiter;		/* -d: "--" (folded: "-") between kernel and user frames */
+	bool annotate;		/* -a: "_[k]" after kernel frames in folded output */
+	bool addresses;		/* -A: each frame's address before its symbol */
+	bool folded;		/* -f: one "comm;root;...;leaf COUNT" line per stack */
+	bool no_offsets;	/* multi-line frames without "+0xOFF [module]" */
+	struct flamegraph *fg;	/* also add every stack to this flame graph */
+};
+
+/* A stack error other than -EFAULT prints "[Missed Kernel Stack]"/"[Missed User Stack]";
+ * -EFAULT means "no such stack" (user stack of a kernel thread, -U/-K) and prints nothing. */
+struct stack_entry {
+	const char *comm;
+	uint32_t pid;
+	uint64_t count;
+	const uint64_t *kips;	/* kernel frames, leaf first */
+	int nk;
+	int kerr;		/* 0 or -errno */
+	const uint64_t *uips;	/* user frames, leaf first */
+	int nu;
+	int uerr;
+};
+
+struct stacks *stacks__new(const struct stacks_opts *o);
+void stacks__free(struct stacks *st);
+
+/* The user-symbol cache: applets snapshot processes through it at first sight. */
+struct syms_cache *stacks__syms(struct stacks *st);
+
+/* Prints one stack (and adds it to the flame graph). Returns 0 or -EPIPE-style -errno. */
+int stacks__print(struct stacks *st, const struct stack_entry *e);
+
+/*
+ * Kernel symbols are loaded at the first kernel frame. 0 when they loaded, -EACCES when
+ * kptr_restrict hides them (frames then print as [unknown]), another -errno on failure, or 1
+ * when no kernel frame was seen.
+ */
+int stacks__kernel_status(const struct stacks *st);
+
+/* Frame text as the multi-line form prints it, without indentation ("vfs_read+0x5 [kernel]",
+ * "main+0x1a [prog]", "[unknown] [libc.so.6]"). */
+void stacks__kframe(struct stacks *st, uint64_t addr, char *buf, size_t size);
+void stacks__uframe(struct stacks *st, uint32_t pid, uint64_t addr, char *buf, size_t size);
+
+#endif
