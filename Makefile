@@ -188,6 +188,12 @@ $(OUT)/bench/%: tests/bench/%.c $(BENCH_SKELS)
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -iquote $(OUT)/bench -iquote tests/bench \
 		-static -o $@ $< $(LDLIBS)
 
+# The symbolizer benchmark runs profile's report code: it links the common objects.
+$(OUT)/bench/symbench: tests/bench/symbench.c $(COMMON_OBJS)
+	$(call msg,PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(COMMON_OBJS) $(LDLIBS)
+
 bench: $(OUT)/bpfbox $(BENCH_BINS)
 	sh tests/bench/run.sh $(OUT)/bpfbox
 
