@@ -33,6 +33,7 @@ fi
 cleanup() { [ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null; }
 trap cleanup EXIT
 DISK=${DEV##*/}
+echo "# device: $DEV$([ -n "$LOOP" ] && echo " (loop on $TMPD/disk.img)")"
 
 # run_io NAME BIOSNOOP-ARGS...: bioio on DEV under biosnoop ARGS; output in $TMPD/NAME, bioio's
 # own report in $TMPD/NAME.m; sets IOPID
@@ -83,7 +84,8 @@ for io in "W ? 2048 4096" "R R 4096 8192" "W R 6144 16384" "R S 6176 4096"; do
 done
 
 # --- -Q header, and -d another disk keeps ours out
-run_io que -Q -d "$DISK"
+run_io que -Q -d "$DISK" --verbose
+echo "# $(grep -m 1 'submitter from' "$TMPD/que.err")"
 check que-header [ "$(head -n 1 "$TMPD/que")" = "TIME(s)     COMM           PID     DISK      T SECTOR     BYTES   QUE(ms) LAT(ms)" ]
 check que-line has "$TMPD/que" "$(cols $IOPID W 2048 4096)"
 other=
