@@ -20,22 +20,25 @@ struct {
 __u64 lost_events = 0;
 
 /*
- * Records go in without waking the reader, which drains every few milliseconds; a wake-up
- * per record costs more than the record. Past a quarter of the ring the reader is woken at
- * once so bursts do not overflow.
+ * A wake-up per record costs more than the record, so records go in without one
+ * (BPF_RB_NO_WAKEUP) and the reader drains in batches, at most once per period. Two records
+ * do wake it: the first one into an empty ring, since the reader is then idle and waiting
+ * (so the first event shows at once), and any record past a quarter of the ring, so a burst
+ * cannot overflow it before the next drain.
  */
-static __always_inline __u64 ringbuf_wake_flag(void)
+static __always_inline __u64 wake_flag(__u64 empty_at)
 {
-	__u64 size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > size / 4 ? BPF_RB_FORCE_WAKEUP
-									 : BPF_RB_NO_WAKEUP;
+	if (avail <= empty_at || avail > bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
 }
 
 /* Copies len bytes of data into the ring; counts the loss when it is full. */
 static __always_inline int emit(void *data, __u64 len)
 {
-	if (bpf_ringbuf_output(&events, data, len, ringbuf_wake_flag())) {
+	if (bpf_ringbuf_output(&events, data, len, wake_flag(0))) {
 		__sync_fetch_and_add(&lost_events, 1);
 		return -1;
 	}
@@ -51,9 +54,10 @@ static __always_inline void *reserve(__u64 len)
 	return p;
 }
 
-static __always_inline void submit(void *p)
-{
-	bpf_ringbuf_submit(p, ringbuf_wake_flag());
-}
+/*
+ * Commits a record from reserve(sizeof(*p)). The reservation already counts in the ring's
+ * fill (8-byte header, length rounded up to 8), so the ring was empty if that is all it holds.
+ */
+#define submit(p) bpf_ringbuf_submit((p), wake_flag(((sizeof(*(p)) + 7) & ~7ull) + 8))
 
 #endif

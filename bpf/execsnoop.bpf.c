@@ -1,10 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /* execsnoop, kernel side: arguments at exec entry, the outcome at exec success or failure. */
-#include "common.bpf.h"
+#include "filter.bpf.h"
 #include "execsnoop.h"
 
+/*
+ * execve and execveat share one entry and one exit program, told apart by syscall number:
+ * one verification instead of two. The tracepoint records are described by hand because
+ * their layout is fixed ABI; CO-RE relocations against the kernel's types cost load time.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define NR_EXECVEAT 322
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_EXECVEAT 281
+#endif
+
+struct sys_enter_rec {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__u64 args[6];
+};
+
+struct sys_exit_rec {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__s64 ret;
+};
+
+struct sched_exec_rec {
+	__u64 common;
+	__u32 filename_loc;	/* __data_loc: offset in the low 16 bits */
+	__s32 pid;
+	__s32 old_pid;
+};
+
 const volatile __u32 max_args = 20;
-const volatile __s64 filter_uid = -1;
 const volatile __s64 filter_ppid = -1;
 
 struct {
@@ -19,18 +50,23 @@ static __always_inline __u32 parent_tgid(struct task_struct *task)
 	return BPF_CORE_READ(task, real_parent, tgid);
 }
 
-static __always_inline int on_enter(const char *filename, const char *const *argv)
+SEC("tracepoint")
+int exec_enter(struct sys_enter_rec *ctx)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	/* context fields are read at constant offsets only (the verifier insists) */
+	__u64 a0 = ctx->args[0], a1 = ctx->args[1], a2 = ctx->args[2];
+	bool at = ctx->nr == NR_EXECVEAT;
+	const char *const *argv = (const char *const *)(at ? a2 : a1);
+	const char *arg = (const char *)(at ? a1 : a0);
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 uid = (__u32)bpf_get_current_uid_gid(), zero = 0, off, i;
 	struct execsnoop_args *e;
-	const char *arg;
+	__u32 zero = 0, off, i;
 	long n;
 
-	if (filter_uid >= 0 && uid != filter_uid)
+	if (!filter_task())
 		return 0;
-	if (filter_ppid >= 0 && parent_tgid(task) != filter_ppid)
+	if (filter_ppid >= 0 &&
+	    parent_tgid((struct task_struct *)bpf_get_current_task()) != filter_ppid)
 		return 0;
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
@@ -38,7 +74,7 @@ static __always_inline int on_enter(const char *filename, const char *const *arg
 	e->kind = EXECSNOOP_ARGS;
 	e->tid = (__u32)id;
 	e->pid = id >> 32;
-	e->uid = uid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->flags = 0;
 	e->nargs = 0;
 	e->size = 0;
@@ -49,7 +85,6 @@ static __always_inline int on_enter(const char *filename, const char *const *arg
 	 * state at every iteration whatever each string's length was, and the loop verifies in
 	 * linear time instead of one path per combination of lengths.
 	 */
-	arg = filename;
 	for (i = 0; i < EXECSNOOP_MAX_ARGS; i++) {
 		if (!arg)
 			break;
@@ -88,18 +123,6 @@ static __always_inline int on_enter(const char *filename, const char *const *arg
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_execve")
-int enter_execve(struct trace_event_raw_sys_enter *ctx)
-{
-	return on_enter((const char *)ctx->args[0], (const char *const *)ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_execveat")
-int enter_execveat(struct trace_event_raw_sys_enter *ctx)
-{
-	return on_enter((const char *)ctx->args[1], (const char *const *)ctx->args[2]);
-}
-
 static __always_inline struct execsnoop_done *done_begin(void)
 {
 	struct execsnoop_done *d = reserve(sizeof(*d));
@@ -125,10 +148,9 @@ static __always_inline struct execsnoop_done *done_begin(void)
  * entry was recorded under.
  */
 SEC("tracepoint/sched/sched_process_exec")
-int exec_done(struct trace_event_raw_sched_process_exec *ctx)
+int exec_done(struct sched_exec_rec *ctx)
 {
 	struct execsnoop_done *d;
-	unsigned int loc = ctx->__data_loc_filename & 0xffff;
 
 	if (filter_uid >= 0 && (__u32)bpf_get_current_uid_gid() != filter_uid)
 		return 0;
@@ -137,36 +159,26 @@ int exec_done(struct trace_event_raw_sched_process_exec *ctx)
 		return 0;
 	d->tid = ctx->old_pid;
 	d->ret = 0;
-	bpf_probe_read_kernel_str(d->filename, sizeof(d->filename), (void *)ctx + loc);
+	bpf_probe_read_kernel_str(d->filename, sizeof(d->filename),
+				  (void *)ctx + (ctx->filename_loc & 0xffff));
 	submit(d);
 	return 0;
 }
 
-static __always_inline int on_exit(long ret)
+SEC("tracepoint")
+int exec_exit(struct sys_exit_rec *ctx)
 {
 	struct execsnoop_done *d;
 
-	if (ret >= 0)
+	if (ctx->ret >= 0)
 		return 0;	/* reported by sched_process_exec */
-	if (filter_uid >= 0 && (__u32)bpf_get_current_uid_gid() != filter_uid)
+	if (!filter_task())
 		return 0;
 	d = done_begin();
 	if (!d)
 		return 0;
 	d->tid = (__u32)bpf_get_current_pid_tgid();
-	d->ret = ret;
+	d->ret = ctx->ret;
 	submit(d);
 	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_execve")
-int exit_execve(struct trace_event_raw_sys_exit *ctx)
-{
-	return on_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execveat")
-int exit_execveat(struct trace_event_raw_sys_exit *ctx)
-{
-	return on_exit(ctx->ret);
 }

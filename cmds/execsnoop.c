@@ -235,6 +235,7 @@ static void compile_re(regex_t *re, const char *pattern, const char *opt)
 int execsnoop_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event };
+	struct bpf_link *links[4] = {};
 	struct execsnoop_bpf *skel;
 	int rc = 1, err;
 
@@ -258,9 +259,15 @@ int execsnoop_main(int argc, char **argv)
 	skel->rodata->max_args = o.max_args;
 	skel->rodata->filter_uid = o.uid;
 	skel->rodata->filter_ppid = o.ppid;
-	autoload_if_event(skel->progs.enter_execveat, "syscalls", "sys_enter_execveat");
-	autoload_if_event(skel->progs.exit_execveat, "syscalls", "sys_exit_execveat");
-	if (skel_load(skel->skeleton) || skel_attach(skel->skeleton))
+	if (skel_load(skel->skeleton))
+		goto out;
+	const struct tp_target tps[] = {
+		{ skel->progs.exec_enter, "syscalls", "sys_enter_execve" },
+		{ skel->progs.exec_enter, "syscalls", "sys_enter_execveat", true },
+		{ skel->progs.exec_exit, "syscalls", "sys_exit_execve" },
+		{ skel->progs.exec_exit, "syscalls", "sys_exit_execveat", true },
+	};
+	if (attach_tracepoints(tps, 4, links) || skel_attach(skel->skeleton))
 		goto out;
 
 	start_ns = now_ns_mono();
@@ -269,6 +276,7 @@ int execsnoop_main(int argc, char **argv)
 					  .lost = &skel->bss->lost_events }, &ops, NULL);
 	rc = err ? 1 : 0;
 out:
+	links_destroy(links, 4);
 	execsnoop_bpf__destroy(skel);
 	return rc;
 }

@@ -24,7 +24,7 @@ int skel_attach(struct bpf_object_skeleton *s)
 		struct bpf_program *p = *s->progs[i].prog;
 		struct bpf_link *l;
 
-		if (!bpf_program__autoload(p))
+		if (!bpf_program__autoload(p) || !strchr(bpf_program__section_name(p), '/'))
 			continue;
 		l = bpf_program__attach(p);
 		if (!l)
@@ -40,5 +40,31 @@ void autoload_if_event(struct bpf_program *p, const char *category, const char *
 	if (!tracefs_has_event(category, name)) {
 		err_debug("no tracepoint %s:%s on this kernel, skipping it", category, name);
 		bpf_program__set_autoload(p, false);
+	}
+}
+
+int attach_tracepoints(const struct tp_target *t, int n, struct bpf_link **links)
+{
+	for (int i = 0; i < n; i++)
+		links[i] = NULL;
+	for (int i = 0; i < n; i++) {
+		if (t[i].optional && !tracefs_has_event(t[i].category, t[i].name)) {
+			err_debug("no tracepoint %s:%s on this kernel, skipping it", t[i].category,
+				  t[i].name);
+			continue;
+		}
+		links[i] = bpf_program__attach_tracepoint(t[i].prog, t[i].category, t[i].name);
+		if (!links[i])
+			return err_report(ERR_ATTACH, -errno, "attaching to tracepoint %s:%s",
+					  t[i].category, t[i].name);
+	}
+	return 0;
+}
+
+void links_destroy(struct bpf_link **links, int n)
+{
+	for (int i = 0; i < n; i++) {
+		bpf_link__destroy(links[i]);
+		links[i] = NULL;
 	}
 }

@@ -61,6 +61,7 @@ struct drain_ctx {
 	const struct run_ops *ops;
 	void *ctx;
 	int rc;
+	size_t bytes;	/* drained since the last look */
 };
 
 static int on_record(void *c, void *data, size_t len)
@@ -68,6 +69,7 @@ static int on_record(void *c, void *data, size_t len)
 	struct drain_ctx *d = c;
 	int rc = d->ops->on_event(d->ctx, data, len);
 
+	d->bytes += len;
 	if (rc) {
 		d->rc = rc;
 		return -ECANCELED;	/* stops ring_buffer__consume() */
@@ -87,12 +89,15 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 	struct drain_ctx d = { .ops = ops, .ctx = ctx };
 	struct ring_buffer *rb = NULL;
 	uint64_t start = now_ns_mono(), next_tick = 0, end = 0;
+	size_t busy = 0;
 	int err = 0;
 
 	if (cfg->events) {
 		rb = ring_buffer__new(bpf_map__fd(cfg->events), on_record, &d, NULL);
 		if (!rb)
 			return err_report(ERR_RUNTIME, -errno, "cannot open the ring buffer"), -errno;
+		/* a drain this big means the ring is filling: keep draining, no pause */
+		busy = bpf_map__max_entries(cfg->events) / 8;
 	}
 	if (cfg->interval_ms)
 		next_tick = start + cfg->interval_ms * 1000000ull;
@@ -104,18 +109,28 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		stopping = 1;
 
 	while (!stopping && !d.rc) {
-		long timeout = RUN_DRAIN_MS;
+		long timeout = rb ? RUN_IDLE_MS : RUN_DRAIN_MS;
+		uint64_t woke = 0;
 
 		if (next_tick && ms_until(next_tick) < timeout)
 			timeout = ms_until(next_tick);
 		if (end && ms_until(end) < timeout)
 			timeout = ms_until(end);
 		if (rb) {
-			/* records are submitted without a wake-up: poll waits for a forced
-			 * wake-up (buffer filling up) or the timeout, then everything is read */
-			err = ring_buffer__poll(rb, timeout);
-			if (err >= 0 || err == -EINTR || err == -ECANCELED)
-				err = ring_buffer__consume(rb);
+			/* poll() on the map itself checks for waiting records on every call (an
+			 * epoll set would only notice them after a wake-up); it returns at once
+			 * while records wait, else at the first wake-up or the timeout */
+			struct pollfd pfd = { bpf_map__fd(cfg->events), POLLIN };
+			uint64_t before = now_ns_mono();
+
+			poll(&pfd, 1, timeout);
+			woke = now_ns_mono();
+			/* woken from idle: give the burst (e.g. an exec's entry and its
+			 * outcome) a moment to arrive whole, so it is shown in one drain */
+			if ((pfd.revents & POLLIN) && woke - before > RUN_GATHER_MS * 1000000ull)
+				poll(NULL, 0, RUN_GATHER_MS);
+			d.bytes = 0;
+			err = ring_buffer__consume(rb);
 			if (err == -EINTR || err == -ECANCELED)
 				err = 0;
 			if (err < 0) {
@@ -137,6 +152,17 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 			break;
 		if (out_flush() == -EPIPE)
 			break;
+		/* batch: let records gather for the rest of the period, unless the ring is filling */
+		if (rb && d.bytes && d.bytes < busy) {
+			uint64_t until = woke + RUN_DRAIN_MS * 1000000ull;
+
+			if (end && end < until)
+				until = end;
+			if (next_tick && next_tick < until)
+				until = next_tick;
+			if (until > now_ns_mono())
+				poll(NULL, 0, ms_until(until));
+		}
 	}
 	/* whatever was submitted before the stop is still reported */
 	if (rb && !d.rc && !out_closed())

@@ -13,8 +13,16 @@
 
 struct bpf_map;
 
-/* Drain period of the run loop: events are submitted without a wake-up and read this often. */
+/*
+ * Drain period of the run loop: the reader is woken by the first event after it went idle
+ * (or by a filling ring), then drains at most once per period, so a busy ring costs one
+ * wake-up per period rather than one per event.
+ */
 #define RUN_DRAIN_MS 10
+/* Wait after a wake-up from idle, so that a burst's records are drained together. */
+#define RUN_GATHER_MS 1
+/* Longest wait while idle: timers and signals need no more than this. */
+#define RUN_IDLE_MS 200
 
 struct run_ops {
 	/* One ring buffer record. Return <0 to stop with that error, >0 to stop cleanly. */

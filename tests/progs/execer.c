@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +40,14 @@ int main(int argc, char **argv)
 		return 2;
 	if (!strcmp(argv[1], "exec")) {		/* exec PATH ARGS... */
 		execv(target[0], target);
+	} else if (!strcmp(argv[1], "at")) {	/* at PATH ARGS...: execveat(dirfd of PATH, name) */
+		char dir[4096], name[4096];
+		int fd;
+
+		snprintf(dir, sizeof(dir), "%s", target[0]);
+		snprintf(name, sizeof(name), "%s", target[0]);
+		fd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
+		syscall(SYS_execveat, fd, basename(name), target, NULL, 0);
 	} else if (!strcmp(argv[1], "fail")) {	/* fail PATH ARGS...: PATH must not exist */
 		execv(target[0], target);
 		return errno == ENOENT ? 0 : 1;

@@ -20,6 +20,8 @@ base=$(bpf_objects)
 start_tool "$TMPD/j" execsnoop -j -x || { fail json "execsnoop did not start: $(cat "$TMPD/j.err")"; exit 0; }
 "$X" exec "$X" noop "$tok-plain" "two words" & p_plain=$!
 wait $p_plain
+"$X" at "$X" noop "$tok-at" & p_at=$!
+wait $p_at
 "$X" fail /nonexistent/$tok-fail "$tok-fail" & p_fail=$!
 wait $p_fail
 "$X" thread "$X" noop "$tok-thread" & p_thread=$!
@@ -41,6 +43,9 @@ check json-plain-args [ -n "$l" ] && case $l in
 *) fail json-plain-argv "$l" ;; esac
 case $l in *"\"comm\":\"execer\",\"pid\":$p_plain,\"ppid\":$$,\"ret\":0,"*) pass json-plain-fields ;;
 *) fail json-plain-fields "$l" ;; esac
+
+l=$(line_with "$TMPD/j" "\"args\":[\"execer\",\"noop\",\"$tok-at")
+case $l in *"\"pid\":$p_at,"*"\"ret\":0,"*) pass execveat ;; *) fail execveat "got: $l" ;; esac
 
 l=$(line_with "$TMPD/j" "\"args\":[\"/nonexistent/$tok-fail")
 case $l in *"\"pid\":$p_fail,"*"\"ret\":-2,\"args\":[\"/nonexistent/$tok-fail\",\"$tok-fail\"]"*) pass json-failed-exec ;;
