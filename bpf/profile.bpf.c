@@ -4,6 +4,7 @@
 #include "profile.h"
 
 #define EFAULT_ 14
+#define ENOMEM_ 12
 #define EEXIST_ 17
 
 const volatile bool user_stacks = true;
@@ -12,6 +13,7 @@ const volatile bool include_idle = false;
 const volatile __u32 filter_kind = 0;	/* 0 all, 1 -p (tgid in ids), 2 -L (tid in ids) */
 const volatile bool filter_cgroup = false;	/* --cgroupmap */
 const volatile bool filter_mntns = false;	/* --mntnsmap */
+const volatile __u32 stack_bytes = PROFILE_MAX_DEPTH * sizeof(__u64);	/* depth * 8 */
 
 /* -p/-L ids; filled by user space after load */
 struct {
@@ -45,12 +47,25 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
+/* Stacks by the hash of their frames; the value size is set to the depth in use. */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
+	__type(key, __u64);
 	__uint(value_size, PROFILE_MAX_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
+
+/* Where a stack is taken before it is hashed and stored. */
+struct frames {
+	__u64 ips[PROFILE_DEPTH_LIMIT];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct frames);
+} scratch SEC(".maps");
 
 /* Processes already announced to user space. LRU: a full table must not turn every later
  * sample into an announcement. */
@@ -62,6 +77,48 @@ struct {
 } seen SEC(".maps");
 
 __u64 hash_full = 0;		/* samples dropped: counts was full */
+
+/*
+ * Takes the current stack (user or kernel) into the stacks table; sets *hash, returns 0 or
+ * -errno (-EFAULT: no such stack, e.g. the user stack of a kernel thread).
+ */
+static __always_inline int take_stack(struct bpf_perf_event_data *ctx, __u64 flags, __u64 *hash)
+{
+	__u32 zero = 0, n;
+	struct frames *f = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 h = 0xcbf29ce484222325ull;
+	long len;
+	int err;
+
+	if (!f)
+		return -ENOMEM_;
+	/* the helper zeroes the buffer past the frames it copies: equal stacks, equal bytes */
+	len = bpf_get_stack(ctx, f->ips, stack_bytes, flags);
+	if (len <= 0)
+		return len < 0 ? (int)len : -EFAULT_;
+	n = (__u32)len / sizeof(__u64);
+	for (__u32 i = 0; i < PROFILE_DEPTH_LIMIT; i++) {
+		__u64 x;
+
+		if (i >= n)
+			break;
+		/* a 64-bit mix per frame: collisions of distinct stacks are out of reach */
+		x = f->ips[i & (PROFILE_DEPTH_LIMIT - 1)] ^ h;
+		x ^= x >> 33;
+		x *= 0xff51afd7ed558ccdull;
+		x ^= x >> 33;
+		h = x * 0xc4ceb9fe1a85ec53ull + i;
+	}
+	h ^= n;
+	*hash = h;
+	if (bpf_map_lookup_elem(&stacks, &h))
+		return 0;
+	err = bpf_map_update_elem(&stacks, &h, f->ips, BPF_NOEXIST);
+	/* -EEXIST: another CPU stored the same stack meanwhile */
+	if (err && err != -EEXIST_)
+		return -ENOMEM_;
+	return 0;
+}
 
 SEC("perf_event")
 int do_sample(struct bpf_perf_event_data *ctx)
@@ -93,12 +150,11 @@ int do_sample(struct bpf_perf_event_data *ctx)
 
 	key.pid = tgid;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
-	key.user_stack_id = user_stacks ? bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK)
-					: -EFAULT_;
-	key.kernel_stack_id = kernel_stacks ? bpf_get_stackid(ctx, &stacks, 0) : -EFAULT_;
+	key.user_err = user_stacks ? take_stack(ctx, BPF_F_USER_STACK, &key.user_stack) : -EFAULT_;
+	key.kernel_err = kernel_stacks ? take_stack(ctx, 0, &key.kernel_stack) : -EFAULT_;
 
 	/* a user stack needs the mappings of a process that may not live until the report */
-	if (tgid && key.user_stack_id >= 0 && !bpf_map_lookup_elem(&seen, &tgid) &&
+	if (tgid && !key.user_err && !bpf_map_lookup_elem(&seen, &tgid) &&
 	    !bpf_map_update_elem(&seen, &tgid, &yes, BPF_NOEXIST)) {
 		struct profile_event e = { .pid = tgid };
 

@@ -24,7 +24,7 @@
 #include "stacks.h"
 #include "syms.h"
 
-_Static_assert(sizeof(struct profile_key) == 28, "profile_key layout");
+_Static_assert(sizeof(struct profile_key) == 48, "profile_key layout");
 _Static_assert(sizeof(struct profile_event) == 4, "profile_event layout");
 
 #define CPUS_MAX 4096
@@ -62,7 +62,7 @@ static const struct opt opts[] = {
 	{ 0, "stack-storage-size", OPT_LONG, "N", "number of unique stack traces kept "
 	  "(default 16384)", &o.stack_storage, 1, 1 << 24 },
 	{ 0, "perf-max-stack-depth", OPT_LONG, "N", "frames kept per stack (default 127)",
-	  &o.depth, 1, 1024 },
+	  &o.depth, 1, PROFILE_DEPTH_LIMIT },
 	{ 'C', "cpu", OPT_LONG, "CPU", "sample this CPU only", &o.cpu, 0, CPUS_MAX - 1 },
 	{ 0, "cgroupmap", OPT_STR, "PATH", "trace cgroups in this pinned BPF hash map only",
 	  &o.cgroupmap, .max = 4095, .complete = "file" },
@@ -230,18 +230,17 @@ static int cmp_entry(const void *a, const void *b)
 		return x->count < y->count ? -1 : 1;
 	if (x->k.pid != y->k.pid)
 		return x->k.pid < y->k.pid ? -1 : 1;
-	if (x->k.user_stack_id != y->k.user_stack_id)
-		return x->k.user_stack_id < y->k.user_stack_id ? -1 : 1;
-	return x->k.kernel_stack_id < y->k.kernel_stack_id ? -1
-	       : x->k.kernel_stack_id > y->k.kernel_stack_id;
+	if (x->k.user_stack != y->k.user_stack)
+		return x->k.user_stack < y->k.user_stack ? -1 : 1;
+	return x->k.kernel_stack < y->k.kernel_stack ? -1 : x->k.kernel_stack > y->k.kernel_stack;
 }
 
 /* Reads a stack's frames (leaf first); returns their number. */
-static int read_stack(int fd, int id, uint64_t *ips)
+static int read_stack(int fd, uint64_t hash, uint64_t *ips)
 {
 	int n = 0;
 
-	if (id < 0 || bpf_map_lookup_elem(fd, &id, ips))
+	if (bpf_map_lookup_elem(fd, &hash, ips))
 		return 0;
 	while (n < o.depth && ips[n])
 		n++;
@@ -284,7 +283,7 @@ static void report(void *ctx)
 	struct prof *p = ctx;
 	int sfd = bpf_map__fd(p->skel->maps.stacks), missing = 0, err;
 	uint64_t *kips, *uips, t0 = now_ns_mono(), samples = 0;
-	bool collision = false;
+	bool full = false;
 	struct entry *v = NULL;
 	size_t n = 0;
 
@@ -302,8 +301,7 @@ static void report(void *ctx)
 		char comm[PROFILE_COMM_LEN + 1];
 		struct stack_entry e = {
 			.comm = comm, .pid = k->pid, .count = v[i].count,
-			.kips = kips, .kerr = k->kernel_stack_id < 0 ? k->kernel_stack_id : 0,
-			.uips = uips, .uerr = k->user_stack_id < 0 ? k->user_stack_id : 0,
+			.kips = kips, .kerr = k->kernel_err, .uips = uips, .uerr = k->user_err,
 		};
 
 		/* -U/-K: the other side was never taken */
@@ -313,15 +311,15 @@ static void report(void *ctx)
 			e.uerr = -EFAULT;
 		if (e.kerr && e.kerr != -EFAULT) {
 			missing++;
-			collision |= e.kerr == -EEXIST;
+			full |= e.kerr == -ENOMEM;
 		}
 		if (e.uerr && e.uerr != -EFAULT) {
 			missing++;
-			collision |= e.uerr == -EEXIST;
+			full |= e.uerr == -ENOMEM;
 		}
 		snprintf(comm, sizeof(comm), "%.*s", PROFILE_COMM_LEN, k->comm);
-		e.nk = e.kerr ? 0 : read_stack(sfd, k->kernel_stack_id, kips);
-		e.nu = e.uerr ? 0 : read_stack(sfd, k->user_stack_id, uips);
+		e.nk = e.kerr ? 0 : read_stack(sfd, k->kernel_stack, kips);
+		e.nu = e.uerr ? 0 : read_stack(sfd, k->user_stack, uips);
 		samples += v[i].count;
 		stacks__print(p->st, &e);
 		if (out_closed())
@@ -338,7 +336,7 @@ static void report(void *ctx)
 	}
 	if (missing)
 		fprintf(stderr, "WARNING: %d stack traces could not be displayed.%s\n", missing,
-			collision ? " Consider increasing --stack-storage-size." : "");
+			full ? " Consider increasing --stack-storage-size." : "");
 	if (p->skel->bss->hash_full)
 		fprintf(stderr, "WARNING: hash table full. Consider increasing "
 				"--hash-storage-size.\n");
@@ -450,6 +448,7 @@ static int setup(struct prof *p)
 	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o.hash_storage);
 	bpf_map__set_max_entries(skel->maps.stacks, (uint32_t)o.stack_storage);
 	bpf_map__set_value_size(skel->maps.stacks, (uint32_t)o.depth * sizeof(uint64_t));
+	skel->rodata->stack_bytes = (uint32_t)o.depth * sizeof(uint64_t);
 	/* only first-sight announcements travel through it: a few bytes per process */
 	bpf_map__set_max_entries(skel->maps.events, 64 * 1024);
 	if (o.cgroupmap && reuse_pinned(skel->maps.cgroupset, o.cgroupmap, "cgroup map"))
