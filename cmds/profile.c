@@ -353,7 +353,7 @@ static void report(void *ctx)
 			.title = "CPU profile", .subtitle = sub[0] == ' ' ? sub + 1 : sub,
 			.unit = "samples" });
 		if (err)
-			err_report(ERR_RUNTIME, err, "writing %s", o.svg);
+			err_msg("writing %s: %s", o.svg, strerror(-err));
 	}
 out:
 	free(v);
@@ -479,7 +479,7 @@ int profile_main(int argc, char **argv)
 		/* fail now rather than after a long profile */
 		p->svg = fopen(o.svg, "we");
 		if (!p->svg) {
-			err_report(ERR_RUNTIME, -errno, "cannot write %s", o.svg);
+			err_msg("cannot write %s: %s", o.svg, strerror(errno));
 			goto out;
 		}
 		p->fg = flamegraph__new();
@@ -508,8 +508,10 @@ out:
 	for (int i = 0; i < p->nlinks; i++)
 		bpf_link__destroy(p->links[i]);
 	profile_bpf__destroy(p->skel);
-	if (p->svg && fclose(p->svg) && !rc)
-		rc = err_report(ERR_RUNTIME, -errno, "writing %s", o.svg);
+	if (p->svg && fclose(p->svg) && !rc) {
+		err_msg("writing %s: %s", o.svg, strerror(errno));
+		rc = 1;
+	}
 	flamegraph__free(p->fg);
 	stacks__free(p->st);
 	free(p);

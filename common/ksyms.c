@@ -21,6 +21,7 @@
 #define KSYM_MAX	(4u << 20)	/* sanity bound on symbols kept */
 /* Past the last symbol of a module (or of everything), farther than this is not that symbol. */
 #define KSYM_TAIL_MAX	(1u << 20)
+#define KSYM_READ_BUF	(64u << 10)
 
 struct ksym_tmp {
 	uint64_t addr;
@@ -250,17 +251,21 @@ fail:
 struct ksyms *ksyms__load(void)
 {
 	struct ksyms *ks;
+	char *buf;
 	FILE *f;
 	int err;
 
 	f = fopen("/proc/kallsyms", "re");
 	if (!f)
 		return NULL;
-	/* a bigger stdio buffer halves the read syscalls on a 5 MB seq_file */
-	setvbuf(f, NULL, _IOFBF, 64 << 10);
+	/* procfs reports 1 KB blocks: a 5 MB seq_file would take 5000 reads */
+	buf = malloc(KSYM_READ_BUF);
+	if (buf)
+		setvbuf(f, buf, _IOFBF, KSYM_READ_BUF);
 	ks = ksyms__load_file(f);
 	err = errno;
 	fclose(f);
+	free(buf);
 	errno = err;
 	return ks;
 }
