@@ -24,12 +24,26 @@ FILE *out_file(void)
 	return out_f ? out_f : stdout;
 }
 
+/* Rows are rendered per event at high rates: pad by hand rather than through printf. */
 static void pad(FILE *f, int width, const char *s)
 {
-	if (width < 0)
-		fprintf(f, "%-*s", -width, s);
-	else
-		fprintf(f, "%*s", width, s);
+	size_t len = strlen(s), w = width < 0 ? -(size_t)width : (size_t)width;
+
+	for (size_t i = len; width > 0 && i < w; i++)
+		putc(' ', f);
+	fwrite(s, 1, len, f);
+	for (size_t i = len; width < 0 && i < w; i++)
+		putc(' ', f);
+}
+
+/* Decimal digits of v at the end of buf (at least 21 bytes); returns where they start. */
+static char *u64_dec(char *end, uint64_t v)
+{
+	*--end = 0;
+	do
+		*--end = '0' + v % 10;
+	while (v /= 10);
+	return end;
 }
 
 void out_header(const struct out_table *t)
@@ -83,12 +97,17 @@ static void text_cell(FILE *f, const struct out_col *c, const union out_val *v)
 		pad(f, c->width, v->s ? v->s : !c->null_if_empty ? "" :
 			c->null_text ? c->null_text : "-");
 		return;
-	case OUT_INT:
-		snprintf(buf, sizeof(buf), "%" PRId64, v->i);
-		break;
+	case OUT_INT: {
+		char *p = u64_dec(buf + sizeof(buf), v->i < 0 ? -(uint64_t)v->i : (uint64_t)v->i);
+
+		if (v->i < 0)
+			*--p = '-';
+		pad(f, c->width, p);
+		return;
+	}
 	case OUT_UINT:
-		snprintf(buf, sizeof(buf), "%" PRIu64, v->u);
-		break;
+		pad(f, c->width, u64_dec(buf + sizeof(buf), v->u));
+		return;
 	case OUT_DBL:
 		snprintf(buf, sizeof(buf), "%.*f", c->prec, v->d);
 		break;
