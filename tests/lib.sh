@@ -86,3 +86,65 @@ bpf_progs_gone() {
 	done
 	return 1
 }
+
+# check_usage_errors APPLET "ARGS:EXPECTED"...: each ARGS (split on spaces) must exit 2 with
+# one line on stderr that contains EXPECTED, and print nothing on stdout.
+check_usage_errors() {
+	_app=$1; shift
+	for _bad in "$@"; do
+		# shellcheck disable=SC2086 # split on purpose
+		"$BPFBOX" "$_app" ${_bad%%:*} >"$TMPD/bad.out" 2>"$TMPD/bad.err"
+		_rc=$?
+		_name="usage-error $(echo "${_bad%%:*}" | tr ' /' '_-')"
+		if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
+			grep -q -- "${_bad#*:}" "$TMPD/bad.err"; then
+			pass "$_name"
+		else
+			fail "$_name" "rc=$_rc, stderr: $(cat "$TMPD/bad.err")"
+		fi
+	done
+}
+
+# check_clean_exits APPLET [ARGS...]: SIGINT and SIGTERM each end the applet with status 0,
+# leaving none of its BPF programs behind.
+check_clean_exits() {
+	for _sig in INT TERM; do
+		if ! start_tool "$TMPD/sig$_sig" "$@"; then
+			fail "sig$_sig" "did not start: $(cat "$TMPD/sig$_sig.err")"
+			continue
+		fi
+		_ids=$(bpf_prog_ids "$TOOL_PID")
+		check "sig$_sig-had-programs" [ -n "$_ids" ]
+		stop_tool $_sig
+		check "sig$_sig-exit-0" [ "$TOOL_RC" -eq 0 ]
+		# shellcheck disable=SC2086 # a list of ids
+		check "sig$_sig-no-bpf-left" bpf_progs_gone $_ids
+	done
+}
+
+# check_closed_pipe "TRIGGER" APPLET [ARGS...]: the applet's stdout goes to a reader that leaves
+# after one line; TRIGGER (a shell command) runs repeatedly to make output. The applet must
+# then exit 0 and leave none of its BPF programs behind.
+check_closed_pipe() {
+	_trigger=$1; shift
+	rm -f "$TMPD/pipe.rc" "$TMPD/pipe.err" "$TMPD/pipe.pid"
+	{
+		BPFBOX_READY=1 "$BPFBOX" "$@" 2>"$TMPD/pipe.err" &
+		echo $! >"$TMPD/pipe.pid"
+		wait $!
+		echo $? >"$TMPD/pipe.rc"
+	} | head -n 1 >/dev/null &
+	_ids= _i=0
+	while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 100 ]; do
+		[ -z "$_ids" ] && grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null &&
+			_ids=$(bpf_prog_ids "$(cat "$TMPD/pipe.pid")")
+		eval "$_trigger" >/dev/null 2>&1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	wait
+	check closed-pipe-exit-0 [ "$(cat "$TMPD/pipe.rc" 2>/dev/null)" = 0 ]
+	check closed-pipe-had-programs [ -n "$_ids" ]
+	# shellcheck disable=SC2086 # a list of ids
+	check closed-pipe-no-bpf-left bpf_progs_gone $_ids
+}

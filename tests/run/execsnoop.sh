@@ -8,13 +8,11 @@ tok=tok$$
 # line_with FILE STRING: the one output line containing STRING (fixed string)
 line_with() { grep -F -- "$2" "$1" | head -n 1; }
 has() { grep -qF -- "$2" "$1"; }
-lacks() { ! grep -qF -- "$2" "$1"; }
+lacks() { [ -f "$1" ] && ! grep -qF -- "$2" "$1"; }
 matches() { expr "$1" : "$2" >/dev/null; }
 # the exec of X with these first arguments (not the exec of the launcher itself)
 inner() { line_with "$1" "\"args\":[\"$X\",\"noop\",\"$2"; }
 settle() { sleep 0.3; }
-
-base=$(bpf_objects)
 
 # --- JSON, every exec scenario in one run
 start_tool "$TMPD/j" execsnoop -j -x || { fail json "execsnoop did not start: $(cat "$TMPD/j.err")"; exit 0; }
@@ -88,54 +86,44 @@ exp="\"$X\" \"noop\" \"$tok-text\" \"...\""
 case $l in *"$exp") pass text-quoted-max-args ;; *) fail text-quoted-max-args "want ...$exp, got: $l" ;; esac
 
 # --- filters, each with a matching and a non-matching exec in the same run
+# filter_case NAME KEEP DROP OPTION...: execsnoop -j OPTION... while keep_exec and drop_exec
+# (set by the caller) run; the output must hold KEEP and not DROP
+filter_case() {
+	fc_name=$1 fc_keep=$2 fc_drop=$3
+	shift 3
+	start_tool "$TMPD/$fc_name" execsnoop -j "$@" || { fail "$fc_name" "did not start"; return; }
+	keep_exec; wait $!
+	drop_exec; wait $!
+	settle; stop_tool
+	check "$fc_name-keeps" has "$TMPD/$fc_name" "$fc_keep"
+	check "$fc_name-drops" lacks "$TMPD/$fc_name" "$fc_drop"
+}
+args_of() { echo "\"args\":[\"$1\",\"noop\",\"$tok-$2"; }
+
+keep_exec() { "$X" exec "$X" noop "$tok-root" & }
+drop_exec() { "$X" asuser "$X" noop "$tok-nobody" & }
+filter_case filter-uid "$(args_of "$X" root)" "$(args_of "$X" nobody)" -u 0
+
 ln -s "$X" "$TMPD/otherexe"
-start_tool "$TMPD/f1" execsnoop -j -u 0 || fail filter-uid "did not start"
-"$X" exec "$X" noop "$tok-root" & wait $!
-"$X" asuser "$X" noop "$tok-nobody" & wait $!
-settle; stop_tool
-check filter-uid-keeps has "$TMPD/f1" "\"args\":[\"$X\",\"noop\",\"$tok-root"
-check filter-uid-drops lacks "$TMPD/f1" "\"args\":[\"$X\",\"noop\",\"$tok-nobody"
+keep_exec() { "$X" exec "$TMPD/otherexe" noop "$tok-other" & }
+drop_exec() { "$X" exec "$X" noop "$tok-execer" & }
+filter_case filter-name "$(args_of "$TMPD/otherexe" other)" "$(args_of "$X" execer)" -n '^oth'
 
-start_tool "$TMPD/f2" execsnoop -j -n '^oth' || fail filter-name "did not start"
-"$X" exec "$TMPD/otherexe" noop "$tok-other" & wait $!
-"$X" exec "$X" noop "$tok-execer" & wait $!
-settle; stop_tool
-check filter-name-keeps has "$TMPD/f2" "\"args\":[\"$TMPD/otherexe\",\"noop\",\"$tok-other"
-check filter-name-drops lacks "$TMPD/f2" "\"args\":[\"$X\",\"noop\",\"$tok-execer"
+keep_exec() { "$X" exec "$X" noop "$tok-l1" & }
+drop_exec() { "$X" exec "$X" noop "$tok-lx" & }
+filter_case filter-line "$(args_of "$X" l1)" "$(args_of "$X" lx)" -l "$tok-l[0-9]"
 
-start_tool "$TMPD/f3" execsnoop -j -l "$tok-l[0-9]" || fail filter-line "did not start"
-"$X" exec "$X" noop "$tok-l1" & wait $!
-"$X" exec "$X" noop "$tok-lx" & wait $!
-settle; stop_tool
-check filter-line-keeps has "$TMPD/f3" "\"args\":[\"$X\",\"noop\",\"$tok-l1"
-check filter-line-drops lacks "$TMPD/f3" "\"args\":[\"$X\",\"noop\",\"$tok-lx"
+keep_exec() { "$X" exec "$X" noop "$tok-child" & }
+drop_exec() { "$X" child "$X" noop "$tok-grandchild" & }
+filter_case filter-ppid "$(args_of "$X" child)" "$(args_of "$X" grandchild)" -P $$
 
-start_tool "$TMPD/f4" execsnoop -j -P $$ || fail filter-ppid "did not start"
-"$X" exec "$X" noop "$tok-child" & wait $!
-"$X" child "$X" noop "$tok-grandchild" & wait $!
-settle; stop_tool
-check filter-ppid-keeps has "$TMPD/f4" "\"args\":[\"$X\",\"noop\",\"$tok-child"
-check filter-ppid-drops lacks "$TMPD/f4" "\"args\":[\"$X\",\"noop\",\"$tok-grandchild"
+# --- clean exits: signals and a closed pipe leave none of its BPF programs behind
+check_clean_exits execsnoop
+check_closed_pipe '"$X" noop x' execsnoop
 
-# --- a closed pipe ends the tool cleanly
-( "$BPFBOX" execsnoop 2>/dev/null; echo $? >"$TMPD/pipe.rc" ) | head -n 1 >/dev/null &
-i=0
-while [ ! -s "$TMPD/pipe.rc" ] && [ $i -lt 100 ]; do
-	"$X" noop x; sleep 0.1; i=$((i + 1))
-done
-check closed-pipe-exit-0 [ "$(cat "$TMPD/pipe.rc" 2>/dev/null)" = 0 ]
-
-sleep 0.2
-check nothing-left-attached [ "$(bpf_objects)" -le "$base" ]
-
-# --- usage errors: exit 2 and one line
-for bad in "--max-args 0" "--max-args x" "-u no_such_user_$tok" "-n (" "--bogus" "-P -1" "extra"; do
-	"$BPFBOX" execsnoop $bad >/dev/null 2>"$TMPD/bad.err"
-	rc=$?
-	n=$(wc -l <"$TMPD/bad.err")
-	if [ $rc -eq 2 ] && [ "$n" -eq 1 ]; then pass "usage-error $bad"
-	else fail "usage-error $bad" "rc=$rc lines=$n: $(cat "$TMPD/bad.err")"; fi
-done
+# --- usage errors: exit 2 and one line naming the problem
+check_usage_errors execsnoop "--max-args 0:--max-args" "--max-args x:--max-args" \
+	"-u no_such_user_$tok:-u" "-n (:regex" "--bogus:--bogus" "-P -1:-P" "extra:extra"
 
 # --- the multicall front
 ln -s "$BPFBOX" "$TMPD/execsnoop"

@@ -131,41 +131,9 @@ stop_tool INT
 check duration-exit-0 [ "$TOOL_RC" -eq 0 ]
 
 # --- bad input: exit 2 with one line on stderr naming the problem, nothing on stdout
-bad_ok() { [ "$1" -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
-	grep -q -- "$2" "$TMPD/bad.err"; }
-for bad in "-f O_BOGUS:O_BOGUS" "-d -1:-d" "-d 0:-d" "-d 1x:-d" "-p abc:-p" "-b 3:-b" "--nope:--nope"; do
-	# shellcheck disable=SC2086 # split on purpose
-	"$BPFBOX" opensnoop ${bad%%:*} >"$TMPD/bad.out" 2>"$TMPD/bad.err"
-	check "bad-input$(echo "${bad%%:*}" | tr ' ' _)" bad_ok $? "${bad#*:}"
-done
+check_usage_errors opensnoop "-f O_BOGUS:O_BOGUS" "-d -1:-d" "-d 0:-d" "-d 1x:-d" "-p abc:-p" \
+	"-b 3:-b" "--nope:--nope"
 
 # --- clean exits leave no BPF program behind (the tool's own, by id: other tools may come and go)
-for sig in INT TERM; do
-	start_tool "$TMPD/sig$sig" opensnoop || fail "sig$sig" "did not start"
-	ids=$(bpf_prog_ids "$TOOL_PID")
-	check "attached-$sig" [ -n "$ids" ]
-	stop_tool $sig
-	check "sig$sig-exit-0" [ "$TOOL_RC" -eq 0 ]
-	# shellcheck disable=SC2086 # a list of ids
-	check "sig$sig-no-bpf-left" bpf_progs_gone $ids
-done
-rm -f "$TMPD/pipe.rc" "$TMPD/pipe.err" "$TMPD/pipe.pid"
-{
-	BPFBOX_READY=1 "$BPFBOX" opensnoop 2>"$TMPD/pipe.err" &
-	echo $! >"$TMPD/pipe.pid"
-	wait $!
-	echo $? >"$TMPD/pipe.rc"
-} | head -n 1 >/dev/null &
-TOOL_PID=
-_i=0
-while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 100 ]; do
-	[ -z "$TOOL_PID" ] && grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null &&
-		TOOL_PID=$(cat "$TMPD/pipe.pid") && ids=$(bpf_prog_ids "$TOOL_PID")
-	cat "$D/exist" "$D/sub/rel" >/dev/null; sleep 0.05
-	_i=$((_i + 1))
-done
-wait
-check closed-pipe-exits [ "$(cat "$TMPD/pipe.rc" 2>/dev/null)" = 0 ]
-check closed-pipe-had-programs [ -n "$ids" ]
-# shellcheck disable=SC2086
-check closed-pipe-no-bpf-left bpf_progs_gone $ids
+check_clean_exits opensnoop
+check_closed_pipe 'cat "$D/exist" "$D/sub/rel"' opensnoop
