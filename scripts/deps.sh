@@ -7,7 +7,7 @@ dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture a
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	make gcc g++ binutils clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config \
-	libcmocka-dev libiberty-dev file kmod cpio xz-utils \
+	libcmocka-dev libiberty-dev file kmod cpio xz-utils zstd \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 \
 	busybox-static qemu-system-x86 qemu-system-arm \
