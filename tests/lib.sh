@@ -135,10 +135,14 @@ check_closed_pipe() {
 		echo $? >"$TMPD/pipe.rc"
 	} | head -n 1 >/dev/null &
 	_ids= _i=0
-	while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 100 ]; do
-		[ -z "$_ids" ] && grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null &&
-			_ids=$(bpf_prog_ids "$(cat "$TMPD/pipe.pid")")
-		eval "$_trigger" >/dev/null 2>&1
+	while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 300 ]; do
+		# its programs are noted before any output can make it exit
+		if [ -z "$_ids" ]; then
+			grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null &&
+				_ids=$(bpf_prog_ids "$(cat "$TMPD/pipe.pid")")
+		else
+			eval "$_trigger" >/dev/null 2>&1
+		fi
 		sleep 0.1
 		_i=$((_i + 1))
 	done

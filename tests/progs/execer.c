@@ -47,6 +47,8 @@ int main(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "%s", target[0]);
 		snprintf(name, sizeof(name), "%s", target[0]);
 		fd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
+		if (fd < 0)
+			perror(dir);
 		syscall(SYS_execveat, fd, basename(name), target, NULL, 0);
 	} else if (!strcmp(argv[1], "fail")) {	/* fail PATH ARGS...: PATH must not exist */
 		execv(target[0], target);
