@@ -50,6 +50,45 @@ static __always_inline __u32 parent_tgid(struct task_struct *task)
 	return BPF_CORE_READ(task, real_parent, tgid);
 }
 
+/*
+ * Appends one argument: a flag byte, then the string with its NUL. A global function is
+ * verified once on its own instead of once per loop iteration, which keeps load time low.
+ * It takes only scalars (5.10 has no pointer arguments for global functions) and finds
+ * this CPU's record itself. Returns 0, or -1 when the buffer is full.
+ */
+__noinline int append_arg(unsigned long uptr)
+{
+	const char *arg = (const char *)uptr;
+	struct execsnoop_args *e;
+	__u32 zero = 0, off;
+	long n;
+
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return -1;
+	off = e->size;
+	if (off > EXECSNOOP_DATA_SIZE - EXECSNOOP_ARG_LEN - 1) {
+		e->flags |= EXECSNOOP_DATA_FULL;
+		return -1;
+	}
+	off &= EXECSNOOP_DATA_SIZE - 1;
+	e->data[off] = 0;
+	n = bpf_probe_read_user_str(&e->data[off + 1], EXECSNOOP_ARG_LEN, arg);
+	if (n <= 0) {
+		e->data[off + 1] = 0;
+		n = 1;
+	} else if (n == EXECSNOOP_ARG_LEN) {
+		char next = 0;
+
+		/* exactly full: cut only if the string goes on */
+		bpf_probe_read_user(&next, 1, arg + EXECSNOOP_ARG_LEN - 1);
+		if (next)
+			e->data[off] = EXECSNOOP_ARG_CUT;
+	}
+	e->size = off + 1 + n;
+	return 0;
+}
+
 SEC("tracepoint")
 int exec_enter(struct sys_enter_rec *ctx)
 {
@@ -61,7 +100,6 @@ int exec_enter(struct sys_enter_rec *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct execsnoop_args *e;
 	__u32 zero = 0, off, i;
-	long n;
 
 	if (!filter_task())
 		return 0;
@@ -79,39 +117,14 @@ int exec_enter(struct sys_enter_rec *ctx)
 	e->nargs = 0;
 	e->size = 0;
 
-	/*
-	 * Argument 0 is the file being executed, as BCC shows it; then argv[1..]. The write
-	 * offset lives in the map value, not in a register: the verifier then sees the same
-	 * state at every iteration whatever each string's length was, and the loop verifies in
-	 * linear time instead of one path per combination of lengths.
-	 */
-	for (i = 0; i < EXECSNOOP_MAX_ARGS; i++) {
-		if (!arg)
-			break;
+	/* argument 0 is the file being executed, as BCC shows it; then argv[1..] */
+	for (i = 0; i < EXECSNOOP_MAX_ARGS && arg; i++) {
 		if (i >= max_args) {
 			e->flags |= EXECSNOOP_MORE_ARGS;
 			break;
 		}
-		off = e->size;
-		if (off > EXECSNOOP_DATA_SIZE - EXECSNOOP_ARG_LEN - 1) {
-			e->flags |= EXECSNOOP_DATA_FULL;
+		if (append_arg((unsigned long)arg))
 			break;
-		}
-		off &= EXECSNOOP_DATA_SIZE - 1;
-		e->data[off] = 0;
-		n = bpf_probe_read_user_str(&e->data[off + 1], EXECSNOOP_ARG_LEN, arg);
-		if (n <= 0) {
-			e->data[off + 1] = 0;
-			n = 1;
-		} else if (n == EXECSNOOP_ARG_LEN) {
-			char next = 0;
-
-			/* exactly full: cut only if the string goes on */
-			bpf_probe_read_user(&next, 1, arg + EXECSNOOP_ARG_LEN - 1);
-			if (next)
-				e->data[off] = EXECSNOOP_ARG_CUT;
-		}
-		e->size = off + 1 + n;
 		e->nargs = i + 1;
 		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i + 1]))
 			arg = NULL;

@@ -90,6 +90,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 	struct ring_buffer *rb = NULL;
 	uint64_t start = now_ns_mono(), next_tick = 0, end = 0;
 	size_t busy = 0;
+	bool first = true;
 	int err = 0;
 
 	if (cfg->events) {
@@ -125,10 +126,13 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 
 			poll(&pfd, 1, timeout);
 			woke = now_ns_mono();
-			/* woken from idle: give the burst (e.g. an exec's entry and its
-			 * outcome) a moment to arrive whole, so it is shown in one drain */
-			if ((pfd.revents & POLLIN) && woke - before > RUN_GATHER_MS * 1000000ull)
+			/* first drain, or woken from idle: give the burst (e.g. an exec's
+			 * entry and its outcome) a moment to arrive whole, so that it is
+			 * shown in this drain rather than one period later */
+			if ((pfd.revents & POLLIN) &&
+			    (first || woke - before > RUN_GATHER_MS * 1000000ull))
 				poll(NULL, 0, RUN_GATHER_MS);
+			first = false;
 			d.bytes = 0;
 			err = ring_buffer__consume(rb);
 			if (err == -EINTR || err == -ECANCELED)
