@@ -223,7 +223,7 @@ int biosnoop_main(int argc, char **argv)
 	cols[C_QUE].on = o.queue;
 	cols[C_PAT].on = o.pattern;
 
-	skel = biosnoop_bpf__open();
+	skel = biosnoop_bpf__open_opts(skel_open_opts());
 	if (!skel)
 		return err_report(ERR_OPEN, -errno, "opening the BPF object");
 	skel->rodata->filter_dev = o.dev;

@@ -253,7 +253,7 @@ int execsnoop_main(int argc, char **argv)
 
 	if (!tracefs_path())
 		return err_report(ERR_OPEN, -errno, "cannot find or mount tracefs");
-	skel = execsnoop_bpf__open();
+	skel = execsnoop_bpf__open_opts(skel_open_opts());
 	if (!skel)
 		return err_report(ERR_OPEN, -errno, "opening the BPF object");
 	skel->rodata->max_args = o.max_args;

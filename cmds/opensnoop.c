@@ -261,7 +261,7 @@ int opensnoop_main(int argc, char **argv)
 	if (!tracefs_has_event("syscalls", "sys_enter_openat"))
 		return err_report(ERR_ATTACH, -ENOENT, "no syscalls:sys_enter_openat tracepoint "
 				  "(kernel without CONFIG_FTRACE_SYSCALLS)");
-	skel = opensnoop_bpf__open();
+	skel = opensnoop_bpf__open_opts(skel_open_opts());
 	if (!skel)
 		return err_report(ERR_OPEN, -errno, "opening the BPF object");
 	skel->rodata->filter_pid = o.pid;

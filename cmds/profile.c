@@ -436,7 +436,7 @@ static int setup(struct prof *p)
 	const struct id_list *l;
 	uint8_t yes = 1;
 
-	p->skel = skel = profile_bpf__open();
+	p->skel = skel = profile_bpf__open_opts(skel_open_opts());
 	if (!skel)
 		return err_report(ERR_OPEN, -errno, "opening the BPF object");
 	skel->rodata->user_stacks = !o.kernel_only;

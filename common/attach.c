@@ -5,7 +5,16 @@
 
 #include "attach.h"
 #include "err.h"
+#include "opts.h"
 #include "tracefs.h"
+
+const struct bpf_object_open_opts *skel_open_opts(void)
+{
+	static struct bpf_object_open_opts opts = { .sz = sizeof(opts) };
+
+	opts.btf_custom_path = opt_btf;
+	return &opts;
+}
 
 int skel_load(struct bpf_object_skeleton *s)
 {

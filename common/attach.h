@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 
+/* Options for NAME_bpf__open_opts(): the --btf file, if any, for CO-RE relocations. */
+const struct bpf_object_open_opts *skel_open_opts(void);
 /* bpf_object__load() with the failure reported (ERR_LOAD). Returns 0 or 1 (exit status). */
 int skel_load(struct bpf_object_skeleton *s);
 /* Attaches every program that is set to load and names its hook in its section (e.g.

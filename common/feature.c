@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "feature.h"
+#include "opts.h"
 #include "tracefs.h"
 
 #ifndef CAP_PERFMON
@@ -305,9 +306,19 @@ static void probe_privileges(struct feature_result *r)
 
 static void probe_btf(struct feature_result *r)
 {
-	const char *path = "/sys/kernel/btf/vmlinux";
+	const char *path = opt_btf ? opt_btf : "/sys/kernel/btf/vmlinux";
 	int err;
 
+	if (opt_btf) {
+		vmlinux_btf = btf__parse(opt_btf, NULL);
+		if (!vmlinux_btf) {
+			err = -errno;
+			set(r, FEATURE_ERROR, err, "--btf %s does not parse: %s", path, strerror(-err));
+			return;
+		}
+		set(r, FEATURE_WORKS, 0, "%s (--btf), %u types", path, btf__type_cnt(vmlinux_btf));
+		return;
+	}
 	if (access(path, R_OK)) {
 		err = -errno;
 		if (err == -ENOENT)

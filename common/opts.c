@@ -11,11 +11,28 @@
 
 bool opt_json;
 int opt_verbose;
+const char *opt_btf;
 const char *opts_summary;
 
 #define MAX_OPTS 64
 #define COMPLETE_OPT 0x1000	/* hidden --bpfbox-complete */
 #define LONG_ONLY_BASE 0x2000	/* getopt value of the i-th long-only option */
+
+/* A raw BTF blob (as /sys/kernel/btf/vmlinux) or an ELF file carrying .BTF (a vmlinux). */
+static const char *opt_parse_btf_file(const char *arg, void *dst)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *f = fopen(arg, "re");
+
+	if (!f)
+		return "a readable BTF file";
+	fread(magic, 1, sizeof(magic), f);
+	fclose(f);
+	if (!(magic[0] == 0x9f && magic[1] == 0xeb) && memcmp(magic, "\177ELF", 4))
+		return "a BTF file (raw BTF as in /sys/kernel/btf/vmlinux, or a vmlinux ELF)";
+	*(const char **)dst = arg;
+	return NULL;
+}
 
 static const struct opt common_opts[] = {
 	{ 'h', "help", OPT_FLAG, NULL, "show this help message and exit" },
@@ -23,6 +40,8 @@ static const struct opt common_opts[] = {
 	  &opt_json },
 	{ 0, "verbose", OPT_COUNT, NULL, "print libbpf and verifier messages (repeatable)",
 	  &opt_verbose },
+	{ 0, "btf", OPT_FN, "FILE", "use this kernel BTF (kernels without /sys/kernel/btf)",
+	  &opt_btf, .parse = opt_parse_btf_file, .complete = "file" },
 	OPT_END
 };
 
@@ -50,13 +69,14 @@ static int count_opts(const struct opt *o)
 /* Every option of the applet followed by the common ones, in --help order. */
 static int all_opts(const struct cmd_spec *spec, const struct opt **out)
 {
-	int n = 0, i;
+	int n = 0, i, ncommon = count_opts(common_opts);
 
+	/* -h first, as argparse does, the other common options last */
 	out[n++] = &common_opts[0];
-	for (i = 0; i < count_opts(spec->opts) && n < MAX_OPTS - 2; i++)
+	for (i = 0; i < count_opts(spec->opts) && n < MAX_OPTS - ncommon; i++)
 		out[n++] = &spec->opts[i];
-	out[n++] = &common_opts[1];
-	out[n++] = &common_opts[2];
+	for (i = 1; i < ncommon; i++)
+		out[n++] = &common_opts[i];
 	return n;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 
+#include "opts.h"
 #include "tp_args.h"
 
 static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
@@ -24,7 +25,7 @@ int tp_arg_index(const char *tp, const char *struct_name)
 	char name[128];
 	int id;
 
-	if (!btf && !(btf = btf__load_vmlinux_btf()))
+	if (!btf && !(btf = opt_btf ? btf__parse(opt_btf, NULL) : btf__load_vmlinux_btf()))
 		return -ENODATA;
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);

@@ -117,13 +117,22 @@ keep_exec() { "$X" exec "$X" noop "$tok-child" & }
 drop_exec() { "$X" child "$X" noop "$tok-grandchild" & }
 filter_case filter-ppid "$(args_of "$X" child)" "$(args_of "$X" grandchild)" -P $$
 
+# --- --btf FILE: CO-RE from a BTF file (here the kernel's own, copied elsewhere)
+cp /sys/kernel/btf/vmlinux "$TMPD/vmlinux.btf"
+start_tool "$TMPD/btf" execsnoop -j --btf "$TMPD/vmlinux.btf" || fail btf-file "did not start"
+"$X" exec "$X" noop "$tok-btf" & wait $!
+settle; stop_tool
+check btf-file has "$TMPD/btf" "$(args_of "$X" btf)"
+rm -f "$TMPD/vmlinux.btf"
+
 # --- clean exits: signals and a closed pipe leave none of its BPF programs behind
 check_clean_exits execsnoop
 check_closed_pipe '"$X" noop x' execsnoop
 
 # --- usage errors: exit 2 and one line naming the problem
 check_usage_errors execsnoop "--max-args 0:--max-args" "--max-args x:--max-args" \
-	"-u no_such_user_$tok:-u" "-n (:regex" "--bogus:--bogus" "-P -1:-P" "extra:extra"
+	"-u no_such_user_$tok:-u" "-n (:regex" "--bogus:--bogus" "-P -1:-P" "extra:extra" \
+	"--btf /nonexistent:--btf" "--btf /etc/hostname:--btf"
 
 # --- the multicall front
 ln -s "$BPFBOX" "$TMPD/execsnoop"

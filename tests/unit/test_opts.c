@@ -453,7 +453,7 @@ static void test_complete(void **state)
 		assert_int_equal(tabs, 4);
 		lines++;
 	}
-	assert_int_equal(lines, n + 3);	/* the applet's and -h, -j, --verbose */
+	assert_int_equal(lines, n + 4);	/* the applet's and -h, -j, --verbose, --btf */
 	assert_non_null(strstr(r->out, "\t--max-args\tN\t\ta long-only number\n"));
 	assert_non_null(strstr(r->out, "-o\t\t\t\ta short-only flag\n"));
 	assert_non_null(strstr(r->out, "-u\t--uid\tUSER\tuser\ta user name or uid\n"));
