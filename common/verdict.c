@@ -53,9 +53,10 @@ const struct verdict_applet verdict_applets[] = {
 			{ "raw_tp", FEAT_BIT(RAW_TP) | FEAT_BIT(BLOCK_TP) },
 			{ "classic tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(BLOCK_TP) } } },
 		NEED_RINGBUF } },
+	/* stacks come from bpf_get_stack() (4.18) into a hash map, new pids by ring buffer */
 	{ "profile", {
 		{ "sampling", NEED_REQUIRED, { { "cpu-clock perf events", FEAT_BIT(PERF_EVENT) } } },
-		NEED_STACKS, NEED_KSYMS } },
+		NEED_RINGBUF, NEED_KSYMS } },
 	{ "trace", {
 		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_EXPR, NEED_PROBE_IDS,
 		NEED_RINGBUF } },
