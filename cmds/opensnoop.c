@@ -215,36 +215,47 @@ static int on_event(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-/* The open syscalls of this architecture (arm64 has only openat and openat2). */
-static void choose_syscalls(struct opensnoop_bpf *skel)
-{
-	static const char *const calls[] = { "open", "creat", "openat", "openat2" };
-	struct bpf_program *progs[][2] = {
-		{ skel->progs.enter_open, skel->progs.exit_open },
-		{ skel->progs.enter_creat, skel->progs.exit_creat },
-		{ skel->progs.enter_openat, skel->progs.exit_openat },
-		{ skel->progs.enter_openat2, skel->progs.exit_openat2 },
-	};
-	char name[32];
+#define NCALLS 4
 
-	for (int i = 0; i < 4; i++) {
-		snprintf(name, sizeof(name), "sys_enter_%s", calls[i]);
-		autoload_if_event(progs[i][0], "syscalls", name);
-		snprintf(name, sizeof(name), "sys_exit_%s", calls[i]);
-		autoload_if_event(progs[i][1], "syscalls", name);
+/*
+ * The open syscalls of this architecture (arm64 has only openat and openat2): their entry
+ * programs load, and exits[] gets the exit tracepoints for the shared exit program.
+ * Returns how many there are.
+ */
+static int choose_syscalls(struct opensnoop_bpf *skel, struct tp_target exits[NCALLS])
+{
+	static const char *const calls[NCALLS] = { "open", "creat", "openat", "openat2" };
+	static char names[NCALLS][32];
+	struct bpf_program *enters[NCALLS] = {
+		skel->progs.enter_open, skel->progs.enter_creat,
+		skel->progs.enter_openat, skel->progs.enter_openat2,
+	};
+
+	int n = 0;
+
+	for (int i = 0; i < NCALLS; i++) {
+		char enter[32];
+
+		snprintf(enter, sizeof(enter), "sys_enter_%s", calls[i]);
+		snprintf(names[i], sizeof(names[i]), "sys_exit_%s", calls[i]);
 		/* entry and exit go together: one without the other only leaks or drops */
-		if (bpf_program__autoload(progs[i][0]) != bpf_program__autoload(progs[i][1])) {
-			bpf_program__set_autoload(progs[i][0], false);
-			bpf_program__set_autoload(progs[i][1], false);
+		if (!tracefs_has_event("syscalls", enter) || !tracefs_has_event("syscalls", names[i])) {
+			err_debug("no %s syscall tracepoints on this kernel, skipping it", calls[i]);
+			bpf_program__set_autoload(enters[i], false);
+			continue;
 		}
+		exits[n++] = (struct tp_target){ skel->progs.open_exit, "syscalls", names[i] };
 	}
+	return n;
 }
 
 int opensnoop_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event };
+	struct bpf_link *links[NCALLS] = {};
+	struct tp_target exits[NCALLS];
 	struct opensnoop_bpf *skel;
-	int rc = 1, err;
+	int rc = 1, err, nexits = 0;
 
 	opts_parse(&spec, argc, argv);
 	run_setup(spec.name);
@@ -277,8 +288,10 @@ int opensnoop_main(int argc, char **argv)
 	skel->rodata->filter_accmodes = o.flags.accmodes;
 	/* 1 MiB holds 10 ms of 200k opens/s several times over, whatever the page size */
 	bpf_map__set_max_entries(skel->maps.events, o.pages ? o.pages * getpagesize() : 1 << 20);
-	choose_syscalls(skel);
-	if (skel_load(skel->skeleton) || skel_attach(skel->skeleton))
+	nexits = choose_syscalls(skel, exits);
+	/* exits first: an entry whose exit is not attached yet would stay in starts */
+	if (skel_load(skel->skeleton) || attach_tracepoints(exits, nexits, links) ||
+	    skel_attach(skel->skeleton))
 		goto out;
 
 	out_header(&table);
@@ -287,6 +300,7 @@ int opensnoop_main(int argc, char **argv)
 					  .duration_ms = o.duration * 1000 }, &ops, NULL);
 	rc = err ? 1 : 0;
 out:
+	links_destroy(links, nexits);
 	opensnoop_bpf__destroy(skel);
 	return rc;
 }

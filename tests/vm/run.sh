@@ -92,6 +92,8 @@ done
 base_root() {
 	r=$OUT/root-$1
 	mkdir -p "$r/bin" "$r/etc" "$r/bpfbox/tests"
+	# a fresh clone has no apt state yet: this may be the first look at bookworm
+	debian_apt_init bookworm || return 1
 	deb=$(debian_fetch bookworm "busybox-static:$DARCH") || return 1
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >"$r/bin/busybox"
 	chmod 755 "$r/bin/busybox"
