@@ -53,7 +53,7 @@ OBJS := $(OUT)/main.o $(COMMON_OBJS) $(CMD_OBJS)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps clean test unit e2e vm bench install vmlinux progs
+.PHONY: all deps clean test unit e2e vm bench install vmlinux progs cross
 
 all: $(OUT)/bpfbox
 
@@ -168,7 +168,11 @@ e2e: $(OUT)/bpfbox $(PROGS)
 vm: all
 	sh tests/vm/run.sh
 
-test: all unit e2e vm
+# The aarch64 build comes first so that the host's install test also covers it.
+cross:
+	$(MAKE) ARCH=arm64 OUT=build/arm64 all progs
+
+test: all cross unit e2e vm
 
 # Benchmark helpers (host arch only), static; NAME.bpf.c beside one becomes its skeleton.
 BENCH_BPF := $(wildcard tests/bench/*.bpf.c)
