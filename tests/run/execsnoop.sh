@@ -134,11 +134,4 @@ check_usage_errors execsnoop "--max-args 0:--max-args" "--max-args x:--max-args"
 	"-u no_such_user_$tok:-u" "-n (:regex" "--bogus:--bogus" "-P -1:-P" "extra:extra" \
 	"--btf /nonexistent:--btf" "--btf /etc/hostname:--btf"
 
-# --- the multicall front
-ln -s "$BPFBOX" "$TMPD/execsnoop"
-check symlink-help sh -c '"$1" --help | grep -q "^usage: execsnoop"' - "$TMPD/execsnoop"
-check list-has-execsnoop sh -c '"$1" --list | grep -q "^execsnoop "' - "$BPFBOX"
-"$BPFBOX" nosuchapplet >/dev/null 2>&1
-check unknown-applet-exit-2 [ $? -eq 2 ]
-check version sh -c '"$1" --version | grep -q "^bpfbox .*libbpf"' - "$BPFBOX"
 exit 0
