@@ -7,6 +7,8 @@
 # SECONDS_LOAD seconds of load (default 3).
 set -eu
 BPFBOX=$1
+# wait_ready: the end-to-end tests' wait for "Ready."
+. "$(dirname "$0")/../lib.sh"
 BIN=$(dirname "$BPFBOX")/bench
 RUNS=${RUNS:-11}
 RATE=${RATE:-1000}
@@ -25,16 +27,11 @@ trap '[ -z "$TP" ] || kill -INT "$TP" 2>/dev/null; rm -rf "$TMPD"' EXIT
 start() {
 	rm -f "$TMPD/out" "$TMPD/err"
 	"$BPFBOX" "$@" >"$TMPD/out" 2>"$TMPD/err" &
-	TP=$!
-	_i=0
-	until grep -q '^Ready\.$' "$TMPD/err" 2>/dev/null; do
-		kill -0 "$TP" 2>/dev/null && [ $_i -lt 200 ] || {
-			echo "execsnoop: bpfbox $* did not attach: $(head -n 1 "$TMPD/err")"
-			exit 1
-		}
-		sleep 0.05
-		_i=$((_i + 1))
-	done
+	TP=$! TOOL_PID=$!
+	wait_ready "$TMPD/err" || {
+		echo "execsnoop: bpfbox $* did not attach: $(head -n 1 "$TMPD/err")"
+		exit 1
+	}
 }
 
 stop() {

@@ -10,6 +10,8 @@
 # Environment: OPENSNOOP_BENCH_N opens per timed run (default 300000), ROUNDS (default 3).
 set -u
 BPFBOX=$1
+# wait_ready: the end-to-end tests' wait for "Ready."
+. "$(dirname "$0")/../lib.sh"
 BIN=${2:-$(dirname "$1")/bench}
 N=${OPENSNOOP_BENCH_N:-300000}
 ROUNDS=${ROUNDS:-3}
@@ -25,13 +27,8 @@ done
 start() {
 	rm -f "$T/out" "$T/err"	# a stale "Ready." must not be taken for this run's
 	BPFBOX_READY=1 "$@" >"$T/out" 2>"$T/err" &
-	TP=$!
-	_i=0
-	until grep -q '^Ready\.$' "$T/err" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -lt 200 ] && kill -0 $TP 2>/dev/null || { echo "opensnoop: $* did not start: $(head -n 2 "$T/err")"; exit 1; }
-		sleep 0.05
-	done
+	TP=$! TOOL_PID=$!
+	wait_ready "$T/err" || { echo "opensnoop: $* did not start: $(head -n 2 "$T/err")"; exit 1; }
 }
 stop() { kill -INT $TP; wait $TP; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

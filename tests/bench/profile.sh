@@ -9,6 +9,8 @@
 # usage: profile.sh BPFBOX [BENCH_BIN_DIR]   Environment: PROFILE_BENCH_SECS (default 10).
 set -u
 BPFBOX=$1
+# wait_ready: the end-to-end tests' wait for "Ready."
+. "$(dirname "$0")/../lib.sh"
 BIN=${2:-$(dirname "$1")/bench}
 SECS=${PROFILE_BENCH_SECS:-10}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-profile.XXXXXX")
@@ -34,13 +36,8 @@ sh -c 'while :; do /bin/true; sleep 0.05; done' &
 LOAD="$LOAD $!"
 
 BPFBOX_READY=1 "$BPFBOX" profile -F 99 >"$T/out" 2>"$T/err" &
-P=$!
-i=0
-until grep -q '^Ready\.$' "$T/err" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 200 ] && kill -0 $P 2>/dev/null || { echo "profile: did not start: $(head -n 2 "$T/err")"; exit 1; }
-	sleep 0.05
-done
+P=$! TOOL_PID=$!
+wait_ready "$T/err" || { echo "profile: did not start: $(head -n 2 "$T/err")"; exit 1; }
 # CPU from /proc/PID/stat fields 14 (utime) and 15 (stime), after the start-up
 stat_ticks() { awk '{ sub(/.*\) /, ""); print $12, $13 }' "/proc/$P/stat"; }
 set -- $(stat_ticks)
