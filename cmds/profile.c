@@ -6,6 +6,7 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,7 +99,9 @@ struct prof {
 	struct profile_bpf *skel;
 	struct stacks *st;
 	struct flamegraph *fg;
-	FILE *svg;
+	FILE *svg;		/* written as svg_tmp, renamed to --svg FILE once complete */
+	char svg_tmp[4096];
+	bool svg_bad;		/* the flame graph could not be written whole */
 	struct bpf_link *links[CPUS_MAX];
 	int nlinks;
 	bool software;		/* sampling on cpu-clock: no hardware counters */
@@ -352,8 +355,10 @@ static void report(void *ctx)
 		err = flamegraph__write(p->fg, p->svg, &(struct flamegraph_opts){
 			.title = "CPU profile", .subtitle = sub[0] == ' ' ? sub + 1 : sub,
 			.unit = "samples" });
-		if (err)
+		if (err) {
 			err_msg("writing %s: %s", o.svg, strerror(-err));
+			p->svg_bad = true;
+		}
 	}
 out:
 	free(v);
@@ -464,6 +469,52 @@ static int setup(struct prof *p)
 	return attach_cpus(p);
 }
 
+/*
+ * The flame graph goes to a temporary file beside --svg FILE, opened now so that a bad
+ * path fails at once rather than after a long profile, and renamed over FILE only once it
+ * is complete: an interrupted or failed run never leaves a half-written graph.
+ */
+static int open_svg(struct prof *p)
+{
+	mode_t mask = umask(0);
+	int fd, n;
+
+	umask(mask);
+	n = snprintf(p->svg_tmp, sizeof(p->svg_tmp), "%s.XXXXXX", o.svg);
+	if (n < 0 || n >= (int)sizeof(p->svg_tmp)) {
+		err_msg("cannot write %s: %s", o.svg, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	fd = mkostemp(p->svg_tmp, O_CLOEXEC);
+	if (fd < 0 || !(p->svg = fdopen(fd, "w"))) {
+		err_msg("cannot write %s: %s", o.svg, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(p->svg_tmp);
+		}
+		return -1;
+	}
+	fchmod(fd, 0666 & ~mask);
+	p->fg = flamegraph__new();
+	return 0;
+}
+
+/* Returns -1 when the graph could not be completed (the temporary file is then removed). */
+static int close_svg(struct prof *p, int rc)
+{
+	bool ok = !fclose(p->svg) && !rc && !p->svg_bad;
+
+	if (!ok && !rc && !p->svg_bad)
+		err_msg("writing %s: %s", o.svg, strerror(errno));
+	if (ok && rename(p->svg_tmp, o.svg)) {
+		err_msg("cannot write %s: %s", o.svg, strerror(errno));
+		ok = false;
+	}
+	if (!ok)
+		unlink(p->svg_tmp);
+	return ok ? 0 : -1;
+}
+
 int profile_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event, .on_exit = report };
@@ -475,15 +526,8 @@ int profile_main(int argc, char **argv)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
-	if (o.svg) {
-		/* fail now rather than after a long profile */
-		p->svg = fopen(o.svg, "we");
-		if (!p->svg) {
-			err_msg("cannot write %s: %s", o.svg, strerror(errno));
-			goto out;
-		}
-		p->fg = flamegraph__new();
-	}
+	if (o.svg && open_svg(p))
+		goto out;
 	p->st = stacks__new(&(struct stacks_opts){ .delimiter = o.delimited,
 						   .annotate = o.annotations,
 						   .addresses = o.address, .folded = o.folded,
@@ -508,10 +552,8 @@ out:
 	for (int i = 0; i < p->nlinks; i++)
 		bpf_link__destroy(p->links[i]);
 	profile_bpf__destroy(p->skel);
-	if (p->svg && fclose(p->svg) && !rc) {
-		err_msg("writing %s: %s", o.svg, strerror(errno));
+	if (p->svg && close_svg(p, rc) && !rc)
 		rc = 1;
-	}
 	flamegraph__free(p->fg);
 	stacks__free(p->st);
 	free(p);
