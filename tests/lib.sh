@@ -15,6 +15,14 @@ check() {
 	if "$@"; then pass "$_n"; else fail "$_n" "$*"; fi
 }
 
+# has FILE TEXT / lacks FILE TEXT: FILE (which must exist) holds TEXT, or does not.
+has() { grep -qF -- "$2" "$1"; }
+lacks() { [ -f "$1" ] && ! grep -qF -- "$2" "$1"; }
+# matches STRING REGEX: expr's anchored match, quietly
+matches() { expr "$1" : "$2" >/dev/null; }
+# settle: lets events still in flight reach the tool before it is stopped
+settle() { sleep 0.3; }
+
 # requires FEATURE[,..]: empty output if check-config says the features work, else the reason.
 requires() {
 	"$BPFBOX" check-config --require "$1" >/dev/null 2>"$TMPD/.req" && return 0

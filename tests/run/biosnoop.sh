@@ -5,10 +5,6 @@
 # and a latency, in text and JSON; -Q, -P, -d; bad input; clean exits.
 . "$TESTLIB"
 IO=$PROGS/bioio
-settle() { sleep 0.3; }
-has() { grep -qF -- "$2" "$1"; }
-lacks() { ! grep -qF -- "$2" "$1"; }
-matches() { expr "$1" : "$2" >/dev/null; }
 
 # --- a device: a loop device on a file of ours, else null_blk's nullb0 (brd's ram disks are
 # bio-based: they make no requests, so block_rq_* never fire for them)

@@ -7,12 +7,8 @@ tok=tok$$
 
 # line_with FILE STRING: the one output line containing STRING (fixed string)
 line_with() { grep -F -- "$2" "$1" | head -n 1; }
-has() { grep -qF -- "$2" "$1"; }
-lacks() { [ -f "$1" ] && ! grep -qF -- "$2" "$1"; }
-matches() { expr "$1" : "$2" >/dev/null; }
 # the exec of X with these first arguments (not the exec of the launcher itself)
 inner() { line_with "$1" "\"args\":[\"$X\",\"noop\",\"$2"; }
-settle() { sleep 0.3; }
 
 # --- JSON, every exec scenario in one run
 start_tool "$TMPD/j" execsnoop -j -x || { fail json "execsnoop did not start: $(cat "$TMPD/j.err")"; exit 0; }

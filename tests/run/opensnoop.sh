@@ -4,10 +4,6 @@
 # JSON, every filter, bad input, and clean exits.
 . "$TESTLIB"
 OP=$PROGS/opener
-settle() { sleep 0.3; }
-has() { grep -qF -- "$2" "$1"; }
-lacks() { ! grep -qF -- "$2" "$1"; }
-matches() { expr "$1" : "$2" >/dev/null; }
 
 mkdir -p "$TMPD/d/sub" && : >"$TMPD/d/exist" && : >"$TMPD/d/sub/rel" || { fail setup mkdir; exit 0; }
 D=$(cd "$TMPD/d" && pwd -P)

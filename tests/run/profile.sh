@@ -7,8 +7,6 @@
 . "$TESTLIB"
 PP=$PROGS/profprog
 SECS=2
-has() { grep -qF -- "$2" "$1"; }
-lacks() { ! grep -qF -- "$2" "$1"; }
 
 # in_order FILE NAME...: one stack block (blank-line separated) has these frames top to bottom,
 # i.e. leaf first. A frame matches NAME when its symbol is NAME or ends in _NAME (so that
@@ -146,7 +144,13 @@ assert any(t.startswith("profchild (") for t in titles), "no profchild frame"
 	else
 		skip svg-parses-as-xml "no python3 here to parse XML"
 	fi
+	check svg-no-temporary-left sh -c '! ls "$1".* >/dev/null 2>&1' - "$s"
 fi
+# a directory that does not exist fails at once, before sampling, and leaves nothing
+"$BPFBOX" profile --svg "$TMPD/no/such/dir/x.svg" 1 >"$TMPD/svgbad.out" 2>"$TMPD/svgbad.err"
+check svg-bad-path-fails [ $? -eq 1 ]
+check svg-bad-path-says-why grep -q "cannot write $TMPD/no/such/dir/x.svg" "$TMPD/svgbad.err"
+check svg-bad-path-no-sampling lacks "$TMPD/svgbad.out" Sampling
 
 # --- -p, as JSON lines
 if run_case json "$PP" -F 99 -j -p PID; then
