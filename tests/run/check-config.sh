@@ -222,5 +222,19 @@ else
 	skip config-file "no $DATA/kconfig-sample.config"
 fi
 
+# --- --btf FILE: the btf probe reads the given file (here a copy of the kernel's own)
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	cp /sys/kernel/btf/vmlinux "$TMPD/vmlinux.btf"
+	cc -j --btf "$TMPD/vmlinux.btf" >"$TMPD/b" 2>&1
+	check btf-file-exit-0 [ $? -eq 0 ]
+	check btf-file-used grep -q "\"name\":\"btf\",\"status\":\"works\",\"detail\":\"$TMPD/vmlinux.btf (--btf)" "$TMPD/b"
+	rm -f "$TMPD/vmlinux.btf"
+else
+	skip btf-file "no /sys/kernel/btf/vmlinux to copy"
+fi
+cc --btf /etc/hostname >/dev/null 2>"$TMPD/be"
+check btf-not-btf-exit-2 [ $? -eq 2 ]
+check btf-not-btf-one-line [ "$(wc -l <"$TMPD/be")" -eq 1 ]
+
 # --- probes leave nothing behind
 check no-bpf-left [ "$(bpf_objects)" -eq "$base" ]
