@@ -14,9 +14,11 @@
 #   VM_MODULES  modules loaded at boot, with their dependencies (default: loop brd null_blk)
 #   VM_BUILD    where `make ARCH=... OUT=VM_BUILD/ARCH all progs` builds the guests' binaries
 #               (default build, the Makefile's own OUT)
-# Measured on the 2-core project machine, the whole matrix (5 applets' tests): 3 min with the
-# defaults. 4 VMs at once: 1m45 with -smp 1 (loses the multi-CPU cases), and with -smp 2 a 5.10
-# guest once locked up in the execsnoop tests (softlockup_panic now ends such a boot at once).
+# Measured on the 2-core project machine, the whole matrix (5 applets' tests): 2m30 with the
+# defaults. Each VM emulates its vCPUs on one host thread (TCG thread=single): with one host
+# thread per vCPU, two VMs overcommitted the 2 cores, a 5.10 guest twice in about eight runs
+# died of a soft lockup (likely a starved vCPU), and the matrix took 3 min. softlockup_panic
+# ends such a boot at once, with its backtrace in the console log.
 # Results: "KERNEL: PASS|FAIL|SKIP ..." lines, then "vm: N passed, N failed, N skipped";
 # console logs stay in build/vm/KERNEL.log.
 set -eu
@@ -199,7 +201,8 @@ boot() {
 	esac
 	start=$(date +%s)
 	rc=0
-	timeout -k 5 "$TIMEOUT" "$@" -m 1024 -smp "${VM_SMP:-2}" -kernel "$KDIR/vmlinuz" \
+	timeout -k 5 "$TIMEOUT" "$@" -accel tcg,thread=single -m 1024 -smp "${VM_SMP:-2}" \
+		-kernel "$KDIR/vmlinuz" \
 		-initrd "$OUT/$name.cpio" -display none -monitor none -serial stdio -no-reboot \
 		</dev/null >"$OUT/$name.log" 2>&1 || rc=$?
 	echo "$rc $(( $(date +%s) - start ))" >"$OUT/$name.rc"
