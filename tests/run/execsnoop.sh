@@ -27,6 +27,8 @@ long=$(printf '%0300d' 7)
 wait $!
 "$X" exec "$X" noop 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 "$tok-many" &
 wait $!
+"$X" noargv "$X" "$tok-env1" "$tok-env2" & p_noargv=$!
+wait $p_noargv
 settle
 stop_tool INT
 check json-exit-0 [ "$TOOL_RC" -eq 0 ]
@@ -61,6 +63,20 @@ case $l in *"\"$cut...\",\"$tok-long\"]"*) pass long-arg-marked-cut ;;
 l=$(inner "$TMPD/j" "1\",\"2\"")
 case $l in *'"17","18","..."]'*) pass max-args-default-20 ;;
 *) fail max-args-default-20 "got: $l" ;; esac
+
+# an empty argv shows as no arguments, and nothing from past its end (the environment)
+l=$(grep -F "\"pid\":$p_noargv," "$TMPD/j" | grep -F '"ret":0,' | grep -vF '"noargv"')
+case $l in *'"comm":"execer"'*'"args":[]}') pass empty-argv-json ;; *) fail empty-argv-json "got: $l" ;; esac
+check empty-argv-no-overread [ "$(grep -cF "$tok-env" "$TMPD/j")" -eq 1 ]	# the launcher's own
+
+# --- --max-args 128 (the highest) still marks what it leaves out
+start_tool "$TMPD/m128" execsnoop -j --max-args 128 || fail max-args-128 "did not start"
+# shellcheck disable=SC2046 # 130 arguments
+"$X" exec "$X" noop $(seq 1 130) "$tok-max" &
+wait $!
+settle; stop_tool
+l=$(inner "$TMPD/m128" "1\",\"2\"")
+case $l in *'"125","126","..."]'*) pass max-args-128-marked ;; *) fail max-args-128-marked "got: $l" ;; esac
 
 # --- text columns: -T -t -U -q --max-args 3
 start_tool "$TMPD/t" execsnoop -T -t -U -q --max-args 3 || fail text "did not start"
