@@ -203,9 +203,10 @@ static int on_event(void *ctx, const void *data, size_t len)
 	v[C_FD].i = e->ret >= 0 ? e->ret : -1;
 	v[C_ERR].i = e->ret >= 0 ? 0 : -e->ret;
 	v[C_FLAGS].u = e->flags;
-	/* the mode means something only when a file may be created */
+	/* the mode means something only when a file may be created; O_TMPFILE includes the
+	 * O_DIRECTORY bit, so it is tested whole, as BCC does */
 	v[C_MODE].s = NULL;
-	if (cols[C_MODE].on && e->flags & (O_CREAT | O_TMPFILE)) {
+	if (cols[C_MODE].on && (e->flags & O_CREAT || (e->flags & O_TMPFILE) == O_TMPFILE)) {
 		snprintf(mode, sizeof(mode), "%04o", e->mode);
 		v[C_MODE].s = mode;
 	}

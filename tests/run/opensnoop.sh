@@ -78,6 +78,9 @@ l=$(grep -F " $D/created" "$TMPD/ext")
 set -- $l
 check ext-created-fields [ "$2 $3 $4 $5 $6 $7 $8" = "0 $OPID opener 3 0 00001101 0640" ]
 check ext-time-format matches "$1" '[0-9]*\.[0-9]\{9\}$'
+l=$(grep -F " $D/sub" "$TMPD/ext")
+set -- $l
+check ext-directory-mode-na [ "$8 $9" = "n/a $D/sub" ]
 check ext-mode-na has "$TMPD/ext" "$(printf '%-6s %-16s %4s %3s %-8s %-4s %s' $OPID opener -1 2 00000000 n/a "$D/missing")"
 
 # --- filters
@@ -115,8 +118,13 @@ run_case full -F -p PID
 check full-path-cwd has "$TMPD/full" "$(row $OPID opener 3 0 "$D/sub/rel")"
 check full-path-dirfd has "$TMPD/full" "$(row $OPID opener 4 0 "$D/sub/rel")"
 check full-path-absolute-unchanged has "$TMPD/full" "$(row $OPID opener -1 2 "$D/missing")"
+# an empty name and an unreadable one print as BCC prints the raw name (empty), no directory
+check full-path-empty-name grep -qxF "$(row $OPID opener -1 2 '')" "$TMPD/full"
+check full-path-bad-pointer grep -qxF "$(row $OPID opener -1 14 '')" "$TMPD/full"
 run_case fullj -F -j -p PID
 check full-path-json has "$TMPD/fullj" "\"fd\":4,\"err\":0,\"path\":\"$D/sub/rel\"}"
+check full-path-json-empty has "$TMPD/fullj" "\"fd\":-1,\"err\":2,\"path\":\"\"}"
+check full-path-json-fault has "$TMPD/fullj" "\"fd\":-1,\"err\":14,\"path\":\"\"}"
 
 # --- duration: ends by itself
 start_tool "$TMPD/dur" opensnoop -d 1 -p 1
