@@ -62,7 +62,7 @@ run_case() {
 	_pp=$!
 	exec 3>"$TMPD/go"
 	_i=0
-	while ! grep -q '^ready' "$TMPD/$_n.m" 2>/dev/null && [ $_i -lt 100 ]; do
+	while ! grep -q '^ready' "$TMPD/$_n.m" 2>/dev/null && [ $_i -lt 600 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
