@@ -39,7 +39,8 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-p
 	-D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' -DBPFBOX_ARCH='"$(ARCH)"' \
 	-iquote $(OUT) -iquote common -iquote bpf -MMD -MP
 LIBDIR := /usr/lib/$(TRIPLET)
-LDLIBS := $(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a
+LDLIBS := $(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a \
+	$(LIBDIR)/libpcre2-8.a
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iembed/$(ARCH) -Ibpf -Wall \
 	-Wno-unused-function -Wno-compare-distinct-pointer-types
 

@@ -125,6 +125,14 @@ keep_exec() { "$X" exec "$X" noop "$tok-l1" & }
 drop_exec() { "$X" exec "$X" noop "$tok-lx" & }
 filter_case filter-line "$(args_of "$X" l1)" "$(args_of "$X" lx)" -l "$tok-l[0-9]"
 
+# Python regex syntax, as BCC users write it: \d \w \b, (?i), non-greedy
+keep_exec() { "$X" exec "$X" noop "$tok-r42x" & }
+drop_exec() { "$X" exec "$X" noop "$tok-rdx" & }
+filter_case regex-line-digits "$(args_of "$X" r42x)" "$(args_of "$X" rdx)" -l "$tok-r\d+?x\b"
+keep_exec() { "$X" exec "$TMPD/otherexe" noop "$tok-ci" & }
+drop_exec() { "$X" exec "$X" noop "$tok-ci2" & }
+filter_case regex-name-flags "$(args_of "$TMPD/otherexe" ci)" "$(args_of "$X" ci2)" -n '(?i)^OTHER\w*$'
+
 keep_exec() { "$X" exec "$X" noop "$tok-child" & }
 drop_exec() { "$X" child "$X" noop "$tok-grandchild" & }
 filter_case filter-ppid "$(args_of "$X" child)" "$(args_of "$X" grandchild)" -P $$
