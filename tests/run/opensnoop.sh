@@ -126,6 +126,23 @@ check full-path-json has "$TMPD/fullj" "\"fd\":4,\"err\":0,\"path\":\"$D/sub/rel
 check full-path-json-empty has "$TMPD/fullj" "\"fd\":-1,\"err\":2,\"path\":\"\"}"
 check full-path-json-fault has "$TMPD/fullj" "\"fd\":-1,\"err\":14,\"path\":\"\"}"
 
+# --- --exec: runs the command, traces only its process (not a child it forks), ends with it
+start_tool "$TMPD/exec" opensnoop --exec sh -c 'cat "$1/sub/rel" >/dev/null; exec "$2" "$1" </dev/null >"$3"' - "$D" "$OP" "$TMPD/exec.m" ||
+	fail exec "did not start: $(cat "$TMPD/exec.err")"
+# (a hang guard only: it must end by itself once the command has exited)
+_t=0
+while kill -0 "$TOOL_PID" 2>/dev/null && [ $_t -lt 600 ]; do sleep 0.1; _t=$((_t + 1)); done
+stop_tool INT
+check exec-ends-with-command [ $_t -lt 600 ] && check exec-exit-0 [ "$TOOL_RC" -eq 0 ]
+set -- $(m exec openat "$D/exist")
+EPID=${3:-none}
+check exec-traces-command has "$TMPD/exec" "$(row "$EPID" opener 3 0 "$D/exist")"
+check exec-only-command [ "$(awk 'NR > 1 && $1 != '"${3:-0}"'' "$TMPD/exec" | wc -l)" -eq 0 ]
+check exec-not-its-children lacks "$TMPD/exec" "$D/sub/rel"
+"$BPFBOX" opensnoop --exec /nonexistent/cmd >"$TMPD/execbad" 2>&1
+check exec-missing-command-fails [ $? -eq 1 ]
+check exec-missing-command-says has "$TMPD/execbad" "cannot run /nonexistent/cmd"
+
 # --- duration: ends by itself
 start_tool "$TMPD/dur" opensnoop -d 1 -p 1
 _t=0
@@ -137,7 +154,7 @@ check duration-exit-0 [ "$TOOL_RC" -eq 0 ]
 
 # --- bad input: exit 2 with one line on stderr naming the problem, nothing on stdout
 check_usage_errors opensnoop "-f O_BOGUS:O_BOGUS" "-d -1:-d" "-d 0:-d" "-d 1x:-d" "-p abc:-p" \
-	"-b 3:-b" "--nope:--nope"
+	"-b 3:-b" "--nope:--nope" "--exec:--exec" "-p 1 --exec true:-p"
 
 # --- clean exits leave no BPF program behind (the tool's own, by id: other tools may come and go)
 check_clean_exits opensnoop
