@@ -95,6 +95,7 @@ static const struct opt opts[] = {
 
 static const struct cmd_spec spec = {
 	.name = "biosnoop",
+	.short_v = true,
 	.opts = opts,
 	.args = "[duration]",
 	.max_args = 1,

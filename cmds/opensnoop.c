@@ -116,6 +116,7 @@ static const struct opt opts[] = {
 
 static const struct cmd_spec spec = {
 	.name = "opensnoop",
+	.short_v = true,
 	.opts = opts,
 	.max_args = 0,
 	.epilog = "examples:\n"

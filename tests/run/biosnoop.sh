@@ -151,6 +151,10 @@ else
 	[ "$CG2" = "$TMPD/cg2" ] && umount "$CG2"
 fi
 
+# --- -v is --verbose (as in libbpf-tools): -vv shows libbpf's messages
+"$BPFBOX" biosnoop -vv -d "$DISK" 1 >/dev/null 2>"$TMPD/v.err"
+check short-v-verbose has "$TMPD/v.err" "libbpf: "
+
 # --- bad input: exit 2 with one line
 check_usage_errors biosnoop "-d nosuchdisk0:nosuchdisk0" "-d ../x:-d" "-x:-x" "extra:extra" \
 	"-c /nonexistent:-c" "-c /tmp:-c" "-m x:-m" "-m -1:-m" "0:duration" "1 2:2"

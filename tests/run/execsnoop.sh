@@ -145,6 +145,10 @@ settle; stop_tool
 check btf-file has "$TMPD/btf" "$(args_of "$X" btf)"
 rm -f "$TMPD/vmlinux.btf"
 
+# --- -v is --verbose (as in libbpf-tools): -vv shows libbpf's messages
+start_tool "$TMPD/v" execsnoop -vv && stop_tool
+check short-v-verbose has "$TMPD/v.err" "libbpf: "
+
 # --- clean exits: signals and a closed pipe leave none of its BPF programs behind
 check_clean_exits execsnoop
 check_closed_pipe '"$X" noop x' execsnoop

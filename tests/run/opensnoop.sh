@@ -152,6 +152,10 @@ check duration-ends [ $_t -lt 600 ]
 stop_tool INT
 check duration-exit-0 [ "$TOOL_RC" -eq 0 ]
 
+# --- -v is --verbose (as in libbpf-tools): -vv shows libbpf's messages
+"$BPFBOX" opensnoop -vv -d 1 -p 1 >/dev/null 2>"$TMPD/v.err"
+check short-v-verbose has "$TMPD/v.err" "libbpf: "
+
 # --- bad input: exit 2 with one line on stderr naming the problem, nothing on stdout
 check_usage_errors opensnoop "-f O_BOGUS:O_BOGUS" "-d -1:-d" "-d 0:-d" "-d 1x:-d" "-p abc:-p" \
 	"-b 3:-b" "--nope:--nope" "--exec:--exec" "-p 1 --exec true:-p"

@@ -212,6 +212,10 @@ elif run_case dyn "$PROGS/profprog-dyn" -F 99; then
 	check dyn-pie-module grep -q '^    chain_leaf+0x[0-9a-f]* \[profprog-dyn\]$' "$t"
 fi
 
+# --- -v is --verbose (as in libbpf-tools): -vv shows libbpf's messages
+"$BPFBOX" profile -vv -F 49 1 >/dev/null 2>"$TMPD/v.err"
+check short-v-verbose has "$TMPD/v.err" "libbpf: "
+
 # --- bad usage exits 2 with one line
 for args in "-p 1 -L 2" "-U -K" "-F 9 -c 100" "-F 0" "0" "abc" "-C x"; do
 	# shellcheck disable=SC2086
