@@ -5,6 +5,8 @@
 . "$TESTLIB"
 DATA=$(dirname "$TESTLIB")/data
 cc() { "$BPFBOX" check-config "$@"; }
+# whether securityfs was there before check-config first ran (it mounts it when missing)
+sfs_before=$(awk '$3 == "securityfs"' /proc/mounts | wc -l)
 
 # --- text and JSON reports
 cc >"$TMPD/t" 2>"$TMPD/t.err"
@@ -191,6 +193,26 @@ case $kernel in
 "x86_64 6.18."*) check fentry-eperm-here reason_has fentry 'load fails with EPERM' ;;
 esac
 
+# lockdown: the level the kernel is in (and was booted with, where lockdown= asked for one);
+# only confidentiality stops a tracer, integrity blocks other things, which it names
+[ "$sfs_before" -gt 0 ] || check securityfs-mounted-by-check-config grep -q ' securityfs ' /proc/mounts
+booted=$(sed -n 's/.*lockdown=\([a-z]*\).*/\1/p' /proc/cmdline)
+if [ -r /sys/kernel/security/lockdown ]; then
+	now=$(sed 's/.*\[\([a-z]*\)\].*/\1/' /sys/kernel/security/lockdown)
+	[ -z "$booted" ] || check lockdown-as-booted [ "$now" = "$booted" ]
+	case $now in
+	none | integrity) check "lockdown-$now-works" [ "$(status lockdown)" = works ] ;;
+	*) check "lockdown-$now-missing" [ "$(status lockdown)" = missing ]
+	   check lockdown-blocks-kprobes [ "$(status kprobe)" != works ] ;;
+	esac
+	check lockdown-names-level reason_has lockdown "^$now"
+	[ "$now" != integrity ] || check lockdown-integrity-says-what reason_has lockdown bpf_probe_write_user
+elif [ -n "$booted" ]; then
+	fail lockdown-as-booted "booted with lockdown=$booted, no /sys/kernel/security/lockdown"
+else
+	check lockdown-inactive reason_has lockdown "not active"
+fi
+
 # helper and map floors (Debian kernels carry no backports of these)
 rel=$(uname -r)
 maj=${rel%%.*} min=${rel#*.}
@@ -198,7 +220,10 @@ min=${min%%[!0-9]*}
 ver=$((maj * 1000 + min))
 floor() { if [ $ver -ge $2 ]; then check "$1-by-version" [ "$(status $1)" = works ]; else check "$1-by-version" [ "$(status $1)" = missing ]; fi; }
 floor ringbuf 5008
-floor cookie 5015
+# (the cookie probe attaches to a tracepoint: without tracefs, e.g. under lockdown
+# confidentiality, it cannot say)
+if [ "$(status tracefs)" = works ]; then floor cookie 5015
+else check cookie-without-tracefs [ "$(status cookie)" != works ]; fi
 floor bpf_loop 5017
 
 if [ "$(id -u)" -eq 0 ]; then check privileges-root [ "$(status privileges)" = works ]; fi
