@@ -39,8 +39,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-p
 	-D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' -DBPFBOX_ARCH='"$(ARCH)"' \
 	-iquote $(OUT) -iquote common -iquote bpf -MMD -MP
 LIBDIR := /usr/lib/$(TRIPLET)
-LDLIBS := $(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a \
-	$(LIBDIR)/libpcre2-8.a
+LDLIBS := $(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iembed/$(ARCH) -Ibpf -Wall \
 	-Wno-unused-function -Wno-compare-distinct-pointer-types
 
@@ -51,6 +50,8 @@ CMD_SRCS := $(wildcard cmds/*.c)
 COMMON_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON_SRCS))
 CMD_OBJS := $(patsubst %.c,$(OUT)/%.o,$(CMD_SRCS))
 OBJS := $(OUT)/main.o $(COMMON_OBJS) $(CMD_OBJS)
+# PCRE2 for common/regex.c (static; its JIT is left out there)
+LDLIBS += $(LIBDIR)/libpcre2-8.a
 
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -137,7 +137,7 @@ check exec-ends-with-command [ $_t -lt 600 ] && check exec-exit-0 [ "$TOOL_RC" -
 set -- $(m exec openat "$D/exist")
 EPID=${3:-none}
 check exec-traces-command has "$TMPD/exec" "$(row "$EPID" opener 3 0 "$D/exist")"
-check exec-only-command [ "$(awk 'NR > 1 && $1 != '"${3:-0}"'' "$TMPD/exec" | wc -l)" -eq 0 ]
+check exec-only-command [ "$(awk -v p="$EPID" 'NR > 1 && $1 != p' "$TMPD/exec" | wc -l)" -eq 0 ]
 check exec-not-its-children lacks "$TMPD/exec" "$D/sub/rel"
 "$BPFBOX" opensnoop --exec /nonexistent/cmd >"$TMPD/execbad" 2>&1
 check exec-missing-command-fails [ $? -eq 1 ]
