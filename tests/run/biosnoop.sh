@@ -11,7 +11,11 @@ IO=$PROGS/bioio
 DEV= LOOP=
 if [ -e /dev/loop-control ] && command -v losetup >/dev/null 2>&1; then
 	dd if=/dev/zero of="$TMPD/disk.img" bs=1048576 count=8 2>/dev/null
-	for _try in 1 2 3 4 5; do
+	# one step where losetup has it (util-linux retries when another run takes the device it
+	# found free); else find, then attach, retried for the same reason
+	l=$(losetup -f --show "$TMPD/disk.img" 2>/dev/null) && [ -b "$l" ] && LOOP=$l DEV=$l
+	for _try in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$DEV" ] || break
 		l=$(losetup -f 2>/dev/null) && [ -n "$l" ] && losetup "$l" "$TMPD/disk.img" 2>/dev/null &&
 			{ LOOP=$l; DEV=$l; break; }
 		sleep 0.2
