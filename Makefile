@@ -59,6 +59,8 @@ CMD_SRCS := $(wildcard cmds/*.c)
 COMMON_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON_SRCS))
 CMD_OBJS := $(patsubst %.c,$(OUT)/%.o,$(CMD_SRCS))
 OBJS := $(OUT)/main.o $(COMMON_OBJS) $(CMD_OBJS)
+# PCRE2 for common/regex.c (static; its JIT is left out there)
+LDLIBS += $(LIBDIR)/libpcre2-8.a
 
 .DELETE_ON_ERROR:
 .SECONDARY:

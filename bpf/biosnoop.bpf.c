@@ -9,6 +9,21 @@
 #include "biosnoop.h"
 
 const volatile __s64 filter_dev = -1;
+const volatile bool filter_cgroup = false;	/* -c: the submitter must be under cgroup[0] */
+const volatile __u64 min_lat_ns = 0;		/* -m */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup SEC(".maps");
+
+/* The current task (the submitter) passes -c. */
+static __always_inline bool in_cgroup(void)
+{
+	return !filter_cgroup || bpf_current_task_under_cgroup(&cgroup, 0) == 1;
+}
 
 /* Up to 5.10 (removed in 5.16) a request named its disk itself. */
 struct request___old {
@@ -19,7 +34,7 @@ struct who {
 	__u64 gen;		/* rq->start_time_ns when recorded: a reused request differs */
 	__u64 ts;
 	__u32 pid;
-	__u32 pad;
+	__u32 keep;		/* passes -c */
 	char comm[BIOSNOOP_COMM_LEN];
 };
 
@@ -32,6 +47,8 @@ struct issue {
 	__u32 bytes;
 	__u32 pid;
 	__u32 cmd_flags;
+	__u32 keep;		/* passes -c */
+	__u32 pad;
 	char comm[BIOSNOOP_COMM_LEN];
 };
 
@@ -83,6 +100,7 @@ static __always_inline int record_who(struct request *rq, bool overwrite)
 	}
 	w.ts = bpf_ktime_get_ns();
 	w.pid = bpf_get_current_pid_tgid() >> 32;
+	w.keep = in_cgroup();
 	bpf_get_current_comm(w.comm, sizeof(w.comm));
 	bpf_map_update_elem(&whos, &key, &w, BPF_ANY);
 	return 0;
@@ -109,17 +127,20 @@ static __always_inline int on_issue(struct request *rq)
 	prev = bpf_map_lookup_elem(&issues, &key);
 	if (w && (w->gen == gen || !gen)) {
 		i.pid = w->pid;
+		i.keep = w->keep;
 		__builtin_memcpy(i.comm, w->comm, sizeof(i.comm));
 		if (!i.queue_start)
 			i.queue_start = w->ts;
 	} else if (prev && prev->gen == gen && gen) {
 		/* issued again after a requeue: same submitter, same start */
 		i.pid = prev->pid;
+		i.keep = prev->keep;
 		__builtin_memcpy(i.comm, prev->comm, sizeof(i.comm));
 		i.queue_start = prev->queue_start;
 	} else {
 		/* issued directly by its submitter, or made before we attached */
 		i.pid = bpf_get_current_pid_tgid() >> 32;
+		i.keep = in_cgroup();
 		bpf_get_current_comm(i.comm, sizeof(i.comm));
 	}
 	if (w)
@@ -138,6 +159,8 @@ static __always_inline int on_complete(struct request *rq)
 	i = bpf_map_lookup_elem(&issues, &key);
 	if (!i)
 		return 0;	/* issued before we attached, or filtered */
+	if (!i->keep || now - i->ts < min_lat_ns)
+		goto out;
 	e = reserve(sizeof(*e));
 	if (e) {
 		e->ts = now;
@@ -151,6 +174,7 @@ static __always_inline int on_complete(struct request *rq)
 		__builtin_memcpy(e->comm, i->comm, sizeof(e->comm));
 		submit(e);
 	}
+out:
 	/* a partial completion fires again for the rest: one line per request */
 	bpf_map_delete_elem(&issues, &key);
 	return 0;

@@ -100,6 +100,7 @@ int exec_enter(struct sys_enter_rec *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct execsnoop_args *e;
 	__u32 zero = 0, off, i;
+	__u64 first;
 
 	if (!filter_task())
 		return 0;
@@ -117,8 +118,14 @@ int exec_enter(struct sys_enter_rec *ctx)
 	e->nargs = 0;
 	e->size = 0;
 
-	/* argument 0 is the file being executed, as BCC shows it; then argv[1..] */
-	for (i = 0; i < EXECSNOOP_MAX_ARGS && arg; i++) {
+	/*
+	 * argument 0 is the file being executed, as BCC shows it; then argv[1..]. An empty argv
+	 * ({NULL}, as in the pkexec exploit) shows as no arguments: argv[1] would be past its end.
+	 */
+	if (bpf_probe_read_user(&first, sizeof(first), &argv[0]) || !first)
+		arg = NULL;
+	/* one step past the maximum, so that --max-args 128 still sees what follows */
+	for (i = 0; i <= EXECSNOOP_MAX_ARGS && arg; i++) {
 		if (i >= max_args) {
 			e->flags |= EXECSNOOP_MORE_ARGS;
 			break;

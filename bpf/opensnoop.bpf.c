@@ -201,7 +201,8 @@ static __always_inline int on_exit(long ret)
 			e->event_flags |= OPENSNOOP_PATH_CUT;
 	}
 	e->path_len = n;
-	if (full_path && e->data[0] != '/')
+	/* an empty or unreadable name opened nothing in the directory: shown as it is (empty) */
+	if (full_path && e->data[0] && e->data[0] != '/')
 		walk_dir(e, s->dirfd);
 	len = offsetof(struct opensnoop_event, data) + e->path_len + e->dir_len;
 	if (len > sizeof(*e))

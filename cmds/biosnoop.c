@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <bpf/bpf.h>
 
 #include "attach.h"
 #include "biosnoop.h"
@@ -24,9 +29,9 @@ _Static_assert(sizeof(struct biosnoop_event) == 64, "biosnoop_event layout");
 #define DISK_NAME_MAX 32
 
 static struct {
-	bool queue, pattern;
-	long dev;
-	const char *disk;
+	bool queue, pattern, wall_time;
+	long dev, min_ms, duration;
+	const char *disk, *cgroup;
 } o = { .dev = -1 };
 
 /* Reads "MAJ:MIN" from a sysfs dev file into the kernel's dev_t encoding. */
@@ -79,25 +84,36 @@ static const struct opt opts[] = {
 	  .complete = "disk" },
 	{ 'P', "pattern", OPT_FLAG, NULL, "display block I/O pattern (sequential or random)",
 	  &o.pattern },
+	{ 'c', "cgroup", OPT_STR, "CGROUP", "trace I/O submitted from this cgroup (v2 path) only",
+	  &o.cgroup, .max = PATH_MAX - 1, .complete = "dir" },
+	{ 'm', "min", OPT_LONG, "MIN_MS", "only I/O with a latency of at least MIN_MS ms",
+	  &o.min_ms, 0, 1000000000 },
+	{ 't', "timestamp", OPT_FLAG, NULL, "a wall clock TIMESTAMP column (HH:MM:SS.mmm)",
+	  &o.wall_time },
 	OPT_END
 };
 
 static const struct cmd_spec spec = {
 	.name = "biosnoop",
+	.short_v = true,
 	.opts = opts,
-	.max_args = 0,
+	.args = "[duration]",
+	.max_args = 1,
 	.epilog = "examples:\n"
 		  "  biosnoop                   # trace all block I/O\n"
 		  "  biosnoop -Q                # include OS queued time\n"
 		  "  biosnoop -d sdc            # trace sdc only\n"
 		  "  biosnoop -P                # display block I/O pattern\n"
+		  "  biosnoop -m 10 -t 5        # I/O of 10 ms or more, wall clock time, for 5 s\n"
+		  "  biosnoop -c /sys/fs/cgroup/db.slice  # I/O submitted from this cgroup\n"
 		  "  biosnoop -j                # one JSON object per line\n",
 };
 
-enum { C_TIME, C_COMM, C_PID, C_DISK, C_T, C_PAT, C_SECTOR, C_BYTES, C_QUE, C_LAT, NCOLS };
+enum { C_TIME, C_WALL, C_COMM, C_PID, C_DISK, C_T, C_PAT, C_SECTOR, C_BYTES, C_QUE, C_LAT, NCOLS };
 
 static struct out_col cols[NCOLS] = {
 	[C_TIME] = { "TIME(s)", "time_s", -11, OUT_DBL, 6, .on = true },
+	[C_WALL] = { "TIMESTAMP", "timestamp", -12, OUT_STR },
 	[C_COMM] = { "COMM", "comm", -14, OUT_STR, 14, .on = true },
 	[C_PID] = { "PID", "pid", -7, OUT_UINT, .on = true },
 	[C_DISK] = { "DISK", "disk", -9, OUT_STR, .on = true },
@@ -105,8 +121,9 @@ static struct out_col cols[NCOLS] = {
 	[C_PAT] = { "P", "pattern", -1, OUT_STR },
 	[C_SECTOR] = { "SECTOR", "sector", -10, OUT_UINT, .on = true },
 	[C_BYTES] = { "BYTES", "bytes", -7, OUT_UINT, .on = true },
-	[C_QUE] = { "QUE(ms)", "queue_ms", 7, OUT_DBL, 3 },
-	[C_LAT] = { "LAT(ms)", "lat_ms", 7, OUT_DBL, 3, .on = true },
+	/* two decimals, as BCC prints them */
+	[C_QUE] = { "QUE(ms)", "queue_ms", 7, OUT_DBL, 2 },
+	[C_LAT] = { "LAT(ms)", "lat_ms", 7, OUT_DBL, 2, .on = true },
 };
 static const struct out_table table = { cols, NCOLS };
 
@@ -151,13 +168,35 @@ static struct disk *disk_of(__u32 dev)
 	return d;
 }
 
+static bool is_cgroup2(int fd)
+{
+	struct statfs sf;
+
+	return !fstatfs(fd, &sf) && sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 static uint64_t first_ts;
+/* -t: realtime minus monotonic, to turn the kernel's time stamps into wall clock time */
+static int64_t wall_offset_ns;
+
+/* HH:MM:SS.mmm, local time, of a bpf_ktime_get_ns() time stamp */
+static void wall_time(uint64_t ts, char buf[16])
+{
+	int64_t ns = (int64_t)ts + wall_offset_ns;
+	time_t secs = ns / 1000000000;
+	struct tm tm;
+	char hms[10];
+
+	localtime_r(&secs, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	snprintf(buf, 16, "%s.%03d", hms, (int)(ns / 1000000 % 1000));
+}
 
 static int on_event(void *ctx, const void *data, size_t len)
 {
 	const struct biosnoop_event *e = data;
 	union out_val v[NCOLS];
-	char comm[BIOSNOOP_COMM_LEN + 1];
+	char comm[BIOSNOOP_COMM_LEN + 1], wall[16];
 	struct disk *d;
 
 	if (len < sizeof(*e))
@@ -167,6 +206,8 @@ static int on_event(void *ctx, const void *data, size_t len)
 	d = disk_of(e->dev);
 	snprintf(comm, sizeof(comm), "%.*s", BIOSNOOP_COMM_LEN, e->comm);
 	v[C_TIME].d = (double)(e->ts - first_ts) / 1e9;
+	wall_time(e->ts, wall);
+	v[C_WALL].s = wall;
 	v[C_COMM].s = comm;
 	v[C_PID].u = e->pid;
 	v[C_DISK].s = d->name;
@@ -218,23 +259,50 @@ int biosnoop_main(int argc, char **argv)
 	struct biosnoop_bpf *skel;
 	int rc = 1, err;
 
-	opts_parse(&spec, argc, argv);
+	int first = opts_parse(&spec, argc, argv), cgfd = -1;
+	struct timespec rt;
+
+	if (first < argc && opt_parse_secs(argv[first], &o.duration))
+		usage_error(&spec, "duration: expected a whole number of seconds > 0, got '%.32s'",
+			    argv[first]);
+	if (o.cgroup) {
+		/* a directory of the cgroup v2 hierarchy; checked now, so a typo is a usage error */
+		cgfd = open(o.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cgfd < 0 || !is_cgroup2(cgfd))
+			usage_error(&spec, "-c: '%.64s' is not a cgroup v2 directory", o.cgroup);
+	}
 	run_setup(spec.name);
 	cols[C_QUE].on = o.queue;
 	cols[C_PAT].on = o.pattern;
+	cols[C_TIME].on = !o.wall_time;
+	cols[C_WALL].on = o.wall_time;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	wall_offset_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - (int64_t)now_ns_mono();
 
 	skel = biosnoop_bpf__open_opts(skel_open_opts());
 	if (!skel)
 		return err_report(ERR_OPEN, -errno, "opening the BPF object");
 	skel->rodata->filter_dev = o.dev;
-	if (choose_hooks(skel) || skel_load(skel->skeleton) || skel_attach(skel->skeleton))
+	skel->rodata->filter_cgroup = cgfd >= 0;
+	skel->rodata->min_lat_ns = o.min_ms * 1000000ull;
+	if (choose_hooks(skel) || skel_load(skel->skeleton))
+		goto out;
+	if (cgfd >= 0 && bpf_map_update_elem(bpf_map__fd(skel->maps.cgroup), &(__u32){ 0 }, &cgfd,
+					     BPF_ANY)) {
+		err_report(ERR_LOAD, -errno, "setting the cgroup filter to %s", o.cgroup);
+		goto out;
+	}
+	if (skel_attach(skel->skeleton))
 		goto out;
 
 	out_header(&table);
 	err = run_loop(&(struct run_cfg){ .events = skel->maps.events,
-					  .lost = &skel->bss->lost_events }, &ops, NULL);
+					  .lost = &skel->bss->lost_events,
+					  .duration_ms = o.duration * 1000 }, &ops, NULL);
 	rc = err ? 1 : 0;
 out:
 	biosnoop_bpf__destroy(skel);
+	if (cgfd >= 0)
+		close(cgfd);
 	return rc;
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* execsnoop: trace new processes via exec() syscalls, like BCC's execsnoop. */
 #include <errno.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 #include "execsnoop.skel.h"
 #include "opts.h"
 #include "out.h"
+#include "regex.h"
 #include "run.h"
 #include "tracefs.h"
 
@@ -48,6 +48,7 @@ static const struct opt opts[] = {
 
 static const struct cmd_spec spec = {
 	.name = "execsnoop",
+	.short_v = true,
 	.opts = opts,
 	.max_args = 0,
 	.epilog = "examples:\n"
@@ -82,7 +83,7 @@ static const struct out_table table = { cols, NCOLS };
 #define PENDING_PROBES 16
 static struct execsnoop_args *pending[PENDING_SLOTS];
 
-static regex_t name_re, line_re;
+static struct regex *name_re, *line_re;
 static uint64_t start_ns;
 
 static unsigned int slot_of(uint32_t tid)
@@ -163,7 +164,7 @@ static bool line_matches(const struct argv_buf *b)
 	joined[0] = 0;
 	for (int i = 0; i < b->n && off < sizeof(joined) - 1; i++)
 		off += snprintf(joined + off, sizeof(joined) - off, "%s%s", i ? " " : "", b->v[i]);
-	return !regexec(&line_re, joined, 0, NULL, 0);
+	return regex__search(line_re, joined, off < sizeof(joined) ? off : sizeof(joined) - 1);
 }
 
 static int on_done(const struct execsnoop_done *d)
@@ -179,7 +180,7 @@ static int on_done(const struct execsnoop_done *d)
 		return 0;	/* execs without a syscall entry cannot be checked against -P */
 	if (d->ret < 0 && !o.fails)
 		goto out;
-	if (o.name && regexec(&name_re, d->comm, 0, NULL, 0))
+	if (o.name && !regex__search(name_re, d->comm, strnlen(d->comm, sizeof(d->comm))))
 		goto out;
 	if (a) {
 		unpack_args(a, &b);
@@ -221,15 +222,15 @@ static int on_event(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-static void compile_re(regex_t *re, const char *pattern, const char *opt)
+static void compile_re(struct regex **re, const char *pattern, const char *opt)
 {
-	char msg[128];
-	int rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB);
+	char why[160];
+	int err = regex__compile(re, pattern, why, sizeof(why));
 
-	if (rc) {
-		regerror(rc, re, msg, sizeof(msg));
-		usage_error(&spec, "invalid regex for %s: %s", opt, msg);
-	}
+	if (err == -EINVAL)
+		usage_error(&spec, "invalid regex for %s: %s", opt, why);
+	if (err)
+		exit(err_report(ERR_OPEN, err, "compiling the regex for %s", opt));
 }
 
 int execsnoop_main(int argc, char **argv)
@@ -278,5 +279,7 @@ int execsnoop_main(int argc, char **argv)
 out:
 	links_destroy(links, 4);
 	execsnoop_bpf__destroy(skel);
+	regex__free(name_re);
+	regex__free(line_re);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "attach.h"
 #include "err.h"
@@ -24,7 +25,7 @@ struct flag_filter {
 };
 
 static struct {
-	bool timestamp, print_uid, failed, extended, full_path;
+	bool timestamp, print_uid, failed, extended, full_path, exec;
 	long pid, tid, uid, duration, pages;
 	const char *name;
 	struct flag_filter flags;
@@ -107,11 +108,15 @@ static const struct opt opts[] = {
 	{ 'F', "full-path", OPT_FLAG, NULL, "show relative paths as full paths", &o.full_path },
 	{ 'b', "buffer-pages", OPT_FN, "PAGES", "ring buffer size in pages (default: 1 MiB)",
 	  &o.pages, .parse = parse_pages },
+	/* what follows --exec is the command: opensnoop_main takes it off before parsing */
+	{ 0, "exec", OPT_FLAG, "CMD...", "run CMD and trace only it (ends when it exits)",
+	  &o.exec },
 	OPT_END
 };
 
 static const struct cmd_spec spec = {
 	.name = "opensnoop",
+	.short_v = true,
 	.opts = opts,
 	.max_args = 0,
 	.epilog = "examples:\n"
@@ -127,7 +132,8 @@ static const struct cmd_spec spec = {
 		  "  opensnoop -e               # show extended fields\n"
 		  "  opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
 		  "  opensnoop -F               # show full path for an open file with relative path\n"
-		  "  opensnoop -j               # one JSON object per line\n",
+		  "  opensnoop -j               # one JSON object per line\n"
+		  "  opensnoop --exec make -j4  # run make -j4 and trace only it\n",
 };
 
 enum { C_TIME, C_UID, C_PID, C_COMM, C_FD, C_ERR, C_FLAGS, C_MODE, C_PATH, NCOLS };
@@ -203,9 +209,10 @@ static int on_event(void *ctx, const void *data, size_t len)
 	v[C_FD].i = e->ret >= 0 ? e->ret : -1;
 	v[C_ERR].i = e->ret >= 0 ? 0 : -e->ret;
 	v[C_FLAGS].u = e->flags;
-	/* the mode means something only when a file may be created */
+	/* the mode means something only when a file may be created; O_TMPFILE includes the
+	 * O_DIRECTORY bit, so it is tested whole, as BCC does */
 	v[C_MODE].s = NULL;
-	if (cols[C_MODE].on && e->flags & (O_CREAT | O_TMPFILE)) {
+	if (cols[C_MODE].on && (e->flags & O_CREAT || (e->flags & O_TMPFILE) == O_TMPFILE)) {
 		snprintf(mode, sizeof(mode), "%04o", e->mode);
 		v[C_MODE].s = mode;
 	}
@@ -213,6 +220,69 @@ static int on_event(void *ctx, const void *data, size_t len)
 				 sizeof(path));
 	out_row(&table, v);
 	return 0;
+}
+
+/*
+ * --exec: the command is forked at once but waits on a pipe, so its pid can be filtered on
+ * before it runs; it execs when the tracer is attached.
+ */
+static struct {
+	pid_t pid;
+	int go;		/* write end: closing it without a byte makes the child give up */
+	int status;
+} child = { .pid = -1, .go = -1 };
+
+static int start_child(char **cmd)
+{
+	int go[2], err[2];
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		return -errno;
+	child.pid = fork();
+	if (child.pid < 0)
+		return -errno;
+	if (child.pid == 0) {
+		char c;
+		int e;
+
+		close(go[1]);
+		close(err[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		execvp(cmd[0], cmd);
+		e = errno;
+		/* the parent reports it: nothing of the tool's runs here */
+		if (write(err[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(err[1]);
+	child.go = go[1];
+	return err[0];
+}
+
+/* Lets the child exec; returns 0 once it has, or -errno of its failed exec. */
+static int release_child(int errfd)
+{
+	int e = 0;
+	ssize_t n;
+
+	if (write(child.go, "x", 1) != 1)
+		return -errno;
+	close(child.go);
+	child.go = -1;
+	/* EOF (close-on-exec) means the exec happened */
+	do
+		n = read(errfd, &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(errfd);
+	return n == sizeof(e) ? -e : 0;
+}
+
+static int child_tick(void *ctx)
+{
+	return waitpid(child.pid, &child.status, WNOHANG) == child.pid;
 }
 
 #define NCALLS 4
@@ -251,13 +321,31 @@ static int choose_syscalls(struct opensnoop_bpf *skel, struct tp_target exits[NC
 
 int opensnoop_main(int argc, char **argv)
 {
-	const struct run_ops ops = { .on_event = on_event };
 	struct bpf_link *links[NCALLS] = {};
 	struct tp_target exits[NCALLS];
 	struct opensnoop_bpf *skel;
-	int rc = 1, err, nexits = 0;
+	int rc = 1, err, nexits = 0, errfd = -1;
+	char **cmd = NULL;
 
+	/* everything after --exec is the command and its own options */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--exec")) {
+			cmd = argv + i + 1;
+			argc = i + 1;
+			break;
+		}
+	}
 	opts_parse(&spec, argc, argv);
+	if (o.exec && (!cmd || !cmd[0]))
+		usage_error(&spec, "--exec needs a command to run");
+	if (o.exec && o.pid >= 0)
+		usage_error(&spec, "--exec and -p cannot be combined");
+	if (o.exec) {
+		errfd = start_child(cmd);
+		if (errfd < 0)
+			return err_report(ERR_RUNTIME, errfd, "starting %.200s", cmd[0]);
+		o.pid = child.pid;
+	}
 	run_setup(spec.name);
 	cols[C_TIME].on = o.timestamp;
 	cols[C_UID].on = o.print_uid;
@@ -294,13 +382,29 @@ int opensnoop_main(int argc, char **argv)
 	    skel_attach(skel->skeleton))
 		goto out;
 
+	if (errfd >= 0) {
+		err = release_child(errfd);
+		errfd = -1;
+		if (err) {
+			err_msg("cannot run %.200s: %s", cmd[0], strerror(-err));
+			goto out;
+		}
+	}
 	out_header(&table);
 	err = run_loop(&(struct run_cfg){ .events = skel->maps.events,
 					  .lost = &skel->bss->lost_events,
-					  .duration_ms = o.duration * 1000 }, &ops, NULL);
+					  .duration_ms = o.duration * 1000,
+					  .interval_ms = o.exec ? 50 : 0 },
+		       &(struct run_ops){ .on_event = on_event, .on_tick = o.exec ? child_tick : NULL },
+		       NULL);
 	rc = err ? 1 : 0;
 out:
 	links_destroy(links, nexits);
 	opensnoop_bpf__destroy(skel);
+	/* a command never released gives up on EOF; one still running is left to run */
+	if (child.go >= 0)
+		close(child.go);
+	if (errfd >= 0)
+		close(errfd);
 	return rc;
 }

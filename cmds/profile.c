@@ -78,6 +78,7 @@ static const struct opt opts[] = {
 
 static const struct cmd_spec spec = {
 	.name = "profile",
+	.short_v = true,
 	.opts = opts,
 	.args = "[duration]",
 	.max_args = 1,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "feature.h"
+#include "kconfig.h"
 #include "opts.h"
 #include "tracefs.h"
 
@@ -398,53 +400,103 @@ static void probe_unpriv_bpf(struct feature_result *r)
 		     "bpf() needs CAP_BPF");
 }
 
+/*
+ * Lockdown levels, in the kernel's order (security/lockdown: a level can only be raised), and
+ * what each blocks of what a tracer does (the kernel's lockdown_reasons): integrity only what
+ * writes to the kernel or user memory, confidentiality also everything that reads the kernel.
+ */
+static const char *const lockdown_levels[] = { "none", "integrity", "confidentiality" };
+#define LOCKDOWN_PATH "/sys/kernel/security/lockdown"
+
+static int lockdown_level(const char *name)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, lockdown_levels[i]))
+			return i;
+	return -1;
+}
+
+static void lockdown_verdict(struct feature_result *r, int level, const char *source)
+{
+	if (level == 0)
+		set(r, FEATURE_WORKS, 0, "none%s", source);
+	else if (level == 1)
+		set(r, FEATURE_WORKS, 0, "integrity%s: tracing works; blocked are "
+		    "bpf_probe_write_user, unsigned modules, most of debugfs, /dev/mem and kexec",
+		    source);
+	else
+		set(r, FEATURE_MISSING, -EPERM, "confidentiality%s: kprobes, tracefs, perf "
+		    "kernel data and reading kernel memory from BPF are blocked", source);
+}
+
+/* The level a kernel config forces at boot (CONFIG_LOCK_DOWN_KERNEL_FORCE_*), or -errno. */
+static int lockdown_forced(void)
+{
+	struct kconfig kc;
+	const char *y;
+	int err, level = 0;
+
+	kconfig__init(&kc);
+	err = kconfig__load(&kc);
+	if (!err) {
+		y = kconfig__get(&kc, "CONFIG_LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY");
+		if (y && !strcmp(y, "y"))
+			level = 2;
+		y = kconfig__get(&kc, "CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY");
+		if (!level && y && !strcmp(y, "y"))
+			level = 1;
+	}
+	kconfig__free(&kc);
+	return err ? err : level;
+}
+
 static void probe_lockdown(struct feature_result *r)
 {
-	char buf[128], dir[256], *open, *close;
-	int err = read_line("/sys/kernel/security/lockdown", buf, sizeof(buf));
+	char buf[128], dir[256], *open, *close, *cmd = NULL, *p;
+	int err = read_line(LOCKDOWN_PATH, buf, sizeof(buf)), level, forced, mounted;
+	size_t n = 0;
+	FILE *f;
 
-	if (err == -ENOENT) {
-		FILE *f;
-		char *cmd = NULL, *p;
-		size_t n = 0;
-
-		if (find_mount("securityfs", dir, sizeof(dir)) == 0) {
-			set(r, FEATURE_WORKS, 0, "the lockdown LSM is not active");
-			return;
-		}
-		/* Without securityfs the state is not readable; the command line is a hint. */
-		f = fopen("/proc/cmdline", "re");
-		if (f && getline(&cmd, &n, f) > 0 && (p = strstr(cmd, "lockdown="))) {
-			p[strcspn(p, " \n")] = 0;
-			set(r, FEATURE_MISSING, -EPERM, "%s on the kernel command line", p);
-		} else {
-			set(r, FEATURE_WORKS, 0,
-			    "securityfs not mounted, no lockdown= on the kernel command line");
-		}
-		free(cmd);
-		if (f)
-			fclose(f);
+	/* a host that boots without securityfs: mount it, as tracefs is mounted */
+	mounted = !find_mount("securityfs", dir, sizeof(dir));
+	if (err == -ENOENT && !mounted) {
+		mounted = !mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
+		if (mounted)
+			err = read_line(LOCKDOWN_PATH, buf, sizeof(buf));
+	}
+	if (!err) {
+		open = strchr(buf, '[');
+		close = open ? strchr(open, ']') : NULL;
+		if (close)
+			*close = 0;
+		level = close ? lockdown_level(open + 1) : -1;
+		if (level < 0)
+			set(r, FEATURE_ERROR, -EINVAL, "unexpected lockdown state \"%s\"", buf);
+		else
+			lockdown_verdict(r, level, "");
 		return;
 	}
-	if (err) {
-		set(r, FEATURE_ERROR, err, "/sys/kernel/security/lockdown: %s", strerror(-err));
+	if (err == -ENOENT && mounted) {
+		set(r, FEATURE_WORKS, 0, "the lockdown LSM is not active");
 		return;
 	}
-	open = strchr(buf, '[');
-	close = open ? strchr(open, ']') : NULL;
-	if (!open || !close) {
-		set(r, FEATURE_ERROR, -EINVAL, "unexpected lockdown state \"%s\"", buf);
-		return;
+	/* unreadable: the level the kernel config forces, raised by lockdown= at boot */
+	forced = lockdown_forced();
+	level = forced > 0 ? forced : 0;
+	f = fopen("/proc/cmdline", "re");
+	if (f && getline(&cmd, &n, f) > 0 && (p = strstr(cmd, "lockdown="))) {
+		p += strlen("lockdown=");
+		p[strcspn(p, " \n")] = 0;
+		if (lockdown_level(p) > level)
+			level = lockdown_level(p);
 	}
-	*close = 0;
-	if (!strcmp(open + 1, "none"))
-		set(r, FEATURE_WORKS, 0, "none");
-	else if (!strcmp(open + 1, "integrity"))
-		set(r, FEATURE_MISSING, -EPERM, "integrity: kprobes are blocked");
-	else
-		set(r, FEATURE_MISSING, -EPERM,
-		    "%s: kprobes, perf, tracefs and reading kernel memory from BPF are blocked",
-		    open + 1);
+	free(cmd);
+	if (f)
+		fclose(f);
+	snprintf(dir, sizeof(dir), " (%s unreadable: %s; from the kernel %s)", LOCKDOWN_PATH,
+		 strerror(-err), forced < 0 ? "command line, no kernel config found"
+					    : "config and command line");
+	lockdown_verdict(r, level, dir);
 }
 
 static void probe_kallsyms(struct feature_result *r)

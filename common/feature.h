@@ -35,7 +35,7 @@ enum feature {
 	FEAT_JIT,		/* jit: the BPF JIT is on */
 	FEAT_PERF_PARANOID,	/* perf_paranoid: kernel.perf_event_paranoid is no obstacle to us */
 	FEAT_UNPRIV_BPF,	/* unpriv_bpf: kernel.unprivileged_bpf_disabled is no obstacle */
-	FEAT_LOCKDOWN,		/* lockdown: the kernel is not locked down */
+	FEAT_LOCKDOWN,		/* lockdown: nothing a tracer needs is locked down (none, integrity) */
 	FEAT_KALLSYMS,		/* kallsyms: /proc/kallsyms shows addresses (kptr_restrict) */
 	FEAT__COUNT
 };

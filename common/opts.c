@@ -38,12 +38,15 @@ static const struct opt common_opts[] = {
 	{ 'h', "help", OPT_FLAG, NULL, "show this help message and exit" },
 	{ 'j', "json", OPT_FLAG, NULL, "print one JSON object per line instead of text columns",
 	  &opt_json },
-	{ 0, "verbose", OPT_COUNT, NULL, "print libbpf and verifier messages (repeatable)",
-	  &opt_verbose },
+#define VERBOSE_OPT(c) { c, "verbose", OPT_COUNT, NULL, \
+	"print libbpf and verifier messages (repeatable)", &opt_verbose }
+	VERBOSE_OPT(0),
 	{ 0, "btf", OPT_FN, "FILE", "use this kernel BTF (kernels without /sys/kernel/btf)",
 	  &opt_btf, .parse = opt_parse_btf_file, .complete = "file" },
 	OPT_END
 };
+/* the same, with -v, for applets whose BCC or libbpf-tools namesake has it */
+static const struct opt verbose_v = VERBOSE_OPT('v');
 
 void usage_error(const struct cmd_spec *spec, const char *fmt, ...)
 {
@@ -76,7 +79,8 @@ static int all_opts(const struct cmd_spec *spec, const struct opt **out)
 	for (i = 0; i < count_opts(spec->opts) && n < MAX_OPTS - ncommon; i++)
 		out[n++] = &spec->opts[i];
 	for (i = 1; i < ncommon; i++)
-		out[n++] = &common_opts[i];
+		out[n++] = spec->short_v && common_opts[i].dst == &opt_verbose ? &verbose_v
+									: &common_opts[i];
 	return n;
 }
 

@@ -35,6 +35,7 @@ struct cmd_spec {
 	const char *args;	/* positional synopsis, e.g. "[duration]" or NULL */
 	int min_args, max_args;	/* positional count bounds, max -1 = unbounded */
 	const char *epilog;	/* examples printed after the options in --help */
+	bool short_v;		/* -v is --verbose, as in the applet's BCC or libbpf-tools namesake */
 };
 
 /* Options every applet has; set by opts_parse(). */

@@ -12,4 +12,5 @@ apt-get install -y -qq --no-install-recommends \
 	libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 \
 	busybox-static qemu-system-x86 qemu-system-arm \
 	bash zsh fish groff-base man-db \
+	libpcre2-dev libpcre2-dev:arm64 \
 	python3 >/dev/null

@@ -44,7 +44,8 @@ start_tool() {
 # wait_ready ERRFILE: the applets print "Ready." to stderr under BPFBOX_READY=1 once attached.
 wait_ready() {
 	_i=0
-	while [ $_i -lt 300 ]; do
+	# a hang guard only (60 s): a loaded machine or an emulated guest may be slow to attach
+	while [ $_i -lt 600 ]; do
 		grep -q '^Ready\.$' "$1" 2>/dev/null && return 0
 		kill -0 "$TOOL_PID" 2>/dev/null || return 1
 		sleep 0.1
@@ -60,12 +61,6 @@ stop_tool() {
 	TOOL_RC=$?
 }
 
-# bpf_objects: count of BPF programs and links visible in /proc fdinfo of all processes
-# (works without bpftool, e.g. inside the VMs).
-bpf_objects() {
-	ls -l /proc/[0-9]*/fd/ 2>/dev/null | grep -c 'anon_inode:bpf-\(prog\|link\)'
-}
-
 # bpf_prog_ids PID: the ids of the BPF programs PID holds (from /proc fdinfo).
 bpf_prog_ids() {
 	for _f in /proc/"$1"/fd/*; do
@@ -75,11 +70,12 @@ bpf_prog_ids() {
 }
 
 # bpf_progs_gone ID...: true once no process holds any of these programs and, where bpftool
-# exists, the kernel no longer has them (waits up to 2 s). Unlike a count of all BPF objects,
-# this is not upset by other tools starting or stopping meanwhile.
+# exists, the kernel no longer has them. The kernel frees a program after an RCU grace period,
+# which a loaded machine can stretch: it waits up to 30 s (a hang guard, not a timing). Unlike a
+# count of all BPF objects, this is not upset by other tools starting or stopping meanwhile.
 bpf_progs_gone() {
 	_w=0
-	while [ $_w -lt 20 ]; do
+	while [ $_w -lt 300 ]; do
 		_left=
 		for _id in "$@"; do
 			if grep -qx "prog_id:[[:space:]]*$_id" /proc/[0-9]*/fdinfo/* 2>/dev/null ||
@@ -132,28 +128,37 @@ check_clean_exits() {
 
 # check_closed_pipe "TRIGGER" APPLET [ARGS...]: the applet's stdout goes to a reader that leaves
 # after one line; TRIGGER (a shell command) runs repeatedly to make output. The applet must
-# then exit 0 and leave none of its BPF programs behind.
+# then exit 0 and leave none of its BPF programs behind. The reader starts reading only once
+# the applet's programs are noted: output caused by anything else on the machine waits in the
+# pipe until then, so the applet cannot have exited through the closed pipe before.
 check_closed_pipe() {
 	_trigger=$1; shift
-	rm -f "$TMPD/pipe.rc" "$TMPD/pipe.err" "$TMPD/pipe.pid"
+	rm -f "$TMPD/pipe.rc" "$TMPD/pipe.err" "$TMPD/pipe.pid" "$TMPD/pipe.go"
 	{
 		BPFBOX_READY=1 "$BPFBOX" "$@" 2>"$TMPD/pipe.err" &
 		echo $! >"$TMPD/pipe.pid"
 		wait $!
 		echo $? >"$TMPD/pipe.rc"
-	} | head -n 1 >/dev/null &
+	} | {
+		while [ ! -e "$TMPD/pipe.go" ]; do sleep 0.1; done
+		head -n 1 >/dev/null
+	} &
 	_ids= _i=0
-	while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 300 ]; do
-		# its programs are noted before any output can make it exit
-		if [ -z "$_ids" ]; then
-			grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null &&
+	while [ ! -s "$TMPD/pipe.rc" ] && [ $_i -lt 600 ]; do
+		if [ ! -e "$TMPD/pipe.go" ]; then
+			if grep -q '^Ready\.$' "$TMPD/pipe.err" 2>/dev/null; then
 				_ids=$(bpf_prog_ids "$(cat "$TMPD/pipe.pid")")
+				: >"$TMPD/pipe.go"
+			fi
 		else
 			eval "$_trigger" >/dev/null 2>&1
 		fi
 		sleep 0.1
 		_i=$((_i + 1))
 	done
+	# a tool that never got ready, or never left: let both ends finish
+	: >"$TMPD/pipe.go"
+	[ -s "$TMPD/pipe.rc" ] || kill "$(cat "$TMPD/pipe.pid")" 2>/dev/null
 	wait
 	check closed-pipe-exit-0 [ "$(cat "$TMPD/pipe.rc" 2>/dev/null)" = 0 ]
 	check closed-pipe-had-programs [ -n "$_ids" ]

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Exec scenarios for the execsnoop tests: plain, failing, from a thread, as another user. */
+/* Exec scenarios for the execsnoop tests: plain, failing, from a thread, as another user, no argv. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -50,6 +50,10 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			perror(dir);
 		syscall(SYS_execveat, fd, basename(name), target, NULL, 0);
+	} else if (!strcmp(argv[1], "noargv")) {	/* noargv PATH ENV...: an empty argv */
+		char *none[] = { NULL };
+
+		execve(target[0], none, argv + 3);
 	} else if (!strcmp(argv[1], "fail")) {	/* fail PATH ARGS...: PATH must not exist */
 		execv(target[0], target);
 		return errno == ENOENT ? 0 : 1;

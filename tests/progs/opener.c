@@ -91,6 +91,10 @@ int main(int argc, char **argv)
 	longp[LONG_PATH] = 0;
 	report("openat", "LONG", syscall(SYS_openat, AT_FDCWD, longp, O_RDONLY));
 
+	/* an empty name (ENOENT) and a bad pointer (EFAULT), both relative to nothing */
+	report("openat", "EMPTY", syscall(SYS_openat, AT_FDCWD, "", O_RDONLY));
+	report("openat", "FAULT", syscall(SYS_openat, AT_FDCWD, (char *)8, O_RDONLY));
+
 #ifdef SYS_open
 	at("exist", p, sizeof(p));
 	report("open", p, syscall(SYS_open, p, O_RDONLY | O_NONBLOCK));

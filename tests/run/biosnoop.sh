@@ -11,7 +11,11 @@ IO=$PROGS/bioio
 DEV= LOOP=
 if [ -e /dev/loop-control ] && command -v losetup >/dev/null 2>&1; then
 	dd if=/dev/zero of="$TMPD/disk.img" bs=1048576 count=8 2>/dev/null
-	for _try in 1 2 3 4 5; do
+	# one step where losetup has it (util-linux retries when another run takes the device it
+	# found free); else find, then attach, retried for the same reason
+	l=$(losetup -f --show "$TMPD/disk.img" 2>/dev/null) && [ -b "$l" ] && LOOP=$l DEV=$l
+	for _try in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$DEV" ] || break
 		l=$(losetup -f 2>/dev/null) && [ -n "$l" ] && losetup "$l" "$TMPD/disk.img" 2>/dev/null &&
 			{ LOOP=$l; DEV=$l; break; }
 		sleep 0.2
@@ -60,7 +64,7 @@ check text-read-4k has "$TMPD/text" "$(cols $IOPID R 6176 4096)"
 l=$(grep -F -- "$(cols $IOPID W 6144 16384)" "$TMPD/text")
 set -- $l
 check text-time matches "$1" '[0-9]*\.[0-9]\{6\}$'
-check text-latency matches "${8:-}" '[0-9]*\.[0-9]\{3\}$'
+check text-latency-two-decimals matches "${8:-}" '[0-9]*\.[0-9][0-9]$'
 check text-one-line-per-request [ "$(grep -c "^[0-9.]* *bioio " "$TMPD/text")" -eq 4 ]
 check text-only-our-disk [ "$(awk 'NR > 1 && $4 != "'"$DISK"'"' "$TMPD/text" | wc -l)" -eq 0 ]
 
@@ -75,8 +79,8 @@ for io in "W ? 2048 4096" "R R 4096 8192" "W R 6144 16384" "R S 6176 4096"; do
 	check "json-$n" [ -n "$l" ]
 	q=${l#*\"queue_ms\":} q=${q%%,*}
 	lat=${l#*\"lat_ms\":} lat=${lat%\}}
-	check "json-$n-queue" matches "$q" '[0-9]*\.[0-9]\{3\}$'
-	check "json-$n-latency" matches "$lat" '[0-9]*\.[0-9]\{3\}$'
+	check "json-$n-queue" matches "$q" '-*[0-9]*\.[0-9][0-9]$'
+	check "json-$n-latency" matches "$lat" '[0-9]*\.[0-9][0-9]$'
 done
 
 # --- -Q header, and -d another disk keeps ours out
@@ -96,8 +100,68 @@ else
 	skip disk-filter-excludes "no second disk in /sys/class/block"
 fi
 
+# --- -m: a latency floor no request reaches keeps ours out; 0 keeps them
+run_io min0 -d "$DISK" -m 0
+check min-0-keeps [ "$(grep -c "^[0-9.]* *bioio " "$TMPD/min0")" -eq 4 ]
+run_io minbig -d "$DISK" -m 1000000
+check min-floor-drops lacks "$TMPD/minbig" bioio
+
+# --- -t: a wall clock TIMESTAMP column instead of TIME(s), HH:MM:SS.mmm
+run_io wall -t -d "$DISK"
+check wall-header [ "$(head -n 1 "$TMPD/wall")" = "TIMESTAMP    COMM           PID     DISK      T SECTOR     BYTES   LAT(ms)" ]
+l=$(grep -F -- "$(cols $IOPID W 2048 4096)" "$TMPD/wall")
+check wall-format matches "$l" '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]\{3\} bioio '
+run_io wallj -t -j -d "$DISK"
+check wall-json grep -q "^{\"timestamp\":\"[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]\{3\}\",\"comm\":\"bioio\",\"pid\":$IOPID," "$TMPD/wallj"
+
+# --- duration: ends by itself, status 0
+start_tool "$TMPD/dur" biosnoop -d "$DISK" 1
+_t=0
+# (how soon is not the point: 60 s only guards against a hang)
+while kill -0 "$TOOL_PID" 2>/dev/null && [ $_t -lt 600 ]; do sleep 0.1; _t=$((_t + 1)); done
+check duration-ends [ $_t -lt 600 ]
+stop_tool INT
+check duration-exit-0 [ "$TOOL_RC" -eq 0 ]
+
+# --- -c: I/O submitted from inside a cgroup v2 directory, and none from an empty sibling
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -z "$CG2" ]; then
+	mkdir -p "$TMPD/cg2" && mount -t cgroup2 none "$TMPD/cg2" 2>/dev/null && CG2=$TMPD/cg2
+fi
+if [ -z "$CG2" ]; then
+	skip cgroup-filter "no cgroup v2 hierarchy, and mounting one failed"
+elif ! mkdir "$CG2/bpfbox-bio-$$" "$CG2/bpfbox-bio-$$-empty" 2>/dev/null; then
+	skip cgroup-filter "cannot make a cgroup under $CG2"
+else
+	CG=$CG2/bpfbox-bio-$$
+	# run_io with bioio moved into $CG before it does any I/O
+	run_io_cg() {
+		_n=$1; shift
+		rm -f "$TMPD/fifo"
+		mkfifo "$TMPD/fifo"
+		"$IO" "$DEV" <"$TMPD/fifo" >"$TMPD/$_n.m" 2>"$TMPD/$_n.merr" &
+		IOPID=$!
+		echo $IOPID >"$CG/cgroup.procs"
+		start_tool "$TMPD/$_n" biosnoop "$@" || fail "$_n" "did not start: $(head -n 3 "$TMPD/$_n.err")"
+		echo go >"$TMPD/fifo"
+		wait $IOPID
+		stop_tool INT
+	}
+	run_io_cg cgin -c "$CG" -d "$DISK"
+	check cgroup-keeps [ "$(grep -c "^[0-9.]* *bioio *$IOPID " "$TMPD/cgin")" -eq 4 ]
+	run_io_cg cgout -c "$CG-empty" -d "$DISK"
+	check cgroup-drops lacks "$TMPD/cgout" bioio
+	rmdir "$CG" "$CG-empty"
+	[ "$CG2" = "$TMPD/cg2" ] && umount "$CG2"
+fi
+
+# --- -v is --verbose (as in libbpf-tools): -vv shows libbpf's messages
+"$BPFBOX" biosnoop -vv -d "$DISK" 1 >/dev/null 2>"$TMPD/v.err"
+check short-v-verbose has "$TMPD/v.err" "libbpf: "
+
 # --- bad input: exit 2 with one line
-check_usage_errors biosnoop "-d nosuchdisk0:nosuchdisk0" "-d ../x:-d" "-x:-x" "extra:extra"
+check_usage_errors biosnoop "-d nosuchdisk0:nosuchdisk0" "-d ../x:-d" "-x:-x" "extra:extra" \
+	"-c /nonexistent:-c" "-c /tmp:-c" "-m x:-m" "-m -1:-m" "0:duration" "1 2:2"
 
 # --- clean exits leave no BPF program behind (the tool's own, by id: other tools may come and go)
 check_clean_exits biosnoop

@@ -156,19 +156,18 @@ else
 	cp "$comp/_bpfbox" "$TMPD/zfunc/"
 	cat >"$TMPD/drive.zsh" <<'EOF'
 # drive.zsh FPATH_DIR LINE...: types each LINE plus TAB into an interactive zsh, prints the
-# edited line.
+# edited line. Each read waits for a marker the shell prints once it has handled the keys
+# before it (a widget on ^X prints the buffer), so a slow machine only makes it slower.
 zmodload zsh/zpty
 zpty z "TERM=dumb HOME=$1 zsh -f -i"
-drain() { local l; sleep ${ZDELAY:-1}; out=; while zpty -r -t z l; do out+=$l; done }
-zpty -w z "PS1='%% '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
-drain
+zpty -w z "PS1='%% '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D; dumpbuf() { print -r -- \"<<\$BUFFER>>\" >/dev/tty; BUFFER=; }; zle -N dumpbuf; bindkey '^X' dumpbuf; print RE''ADY"
+zpty -r z out '*READY*'
 shift
 for line in "$@"; do
-	zpty -w -n z "$line"$'\t'
-	drain
-	print -r -- "${${out//$'\r'/}##*$'\n'}"
-	zpty -w -n z $'\x03'
-	drain
+	zpty -w -n z "$line"$'\t\x18'
+	zpty -r z out '*<<*>>*'
+	out=${out##*<<}
+	print -r -- "${out%%>>*}"
 done
 zpty -d z
 EOF

@@ -87,6 +87,17 @@ else
 	fail bpfbox8 "no man/bpfbox.8"
 fi
 
+# README's applet table names every applet, and no other
+readme=$(dirname "$man")/README.md
+if [ -f "$readme" ]; then
+	t=$(sed -n '/^## Applets/,/^## /s/^| `\([a-z-]*\)` |.*/\1/p' "$readme" | sort)
+	want=$(printf '%s\n' $applets | sort)
+	if [ "$t" = "$want" ]; then pass readme-applets
+	else fail readme-applets "README table: $(echo $t); bpfbox --complete: $(echo $want)"; fi
+else
+	skip readme-applets "README.md is not shipped here"
+fi
+
 # every page has the sections DESIGN.md asks for, and renders cleanly
 for f in "$man"/*.8; do
 	n=$(basename "$f" .8)

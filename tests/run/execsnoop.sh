@@ -11,7 +11,10 @@ line_with() { grep -F -- "$2" "$1" | head -n 1; }
 inner() { line_with "$1" "\"args\":[\"$X\",\"noop\",\"$2"; }
 
 # --- JSON, every exec scenario in one run
-start_tool "$TMPD/j" execsnoop -j -x || { fail json "execsnoop did not start: $(cat "$TMPD/j.err")"; exit 0; }
+# Every run but the unfiltered ones filters on -P $$ (the launchers are this shell's children),
+# so that other processes' execs never reach the ring: a machine busy with exec storms of its
+# own (benchmarks, other test runs) cannot make this test lose its events.
+start_tool "$TMPD/j" execsnoop -j -x -P $$ || { fail json "execsnoop did not start: $(cat "$TMPD/j.err")"; exit 0; }
 "$X" exec "$X" noop "$tok-plain" "two words" & p_plain=$!
 wait $p_plain
 "$X" at "$X" noop "$tok-at" & p_at=$!
@@ -27,6 +30,8 @@ long=$(printf '%0300d' 7)
 wait $!
 "$X" exec "$X" noop 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 "$tok-many" &
 wait $!
+"$X" noargv "$X" "$tok-env1" "$tok-env2" & p_noargv=$!
+wait $p_noargv
 settle
 stop_tool INT
 check json-exit-0 [ "$TOOL_RC" -eq 0 ]
@@ -62,8 +67,22 @@ l=$(inner "$TMPD/j" "1\",\"2\"")
 case $l in *'"17","18","..."]'*) pass max-args-default-20 ;;
 *) fail max-args-default-20 "got: $l" ;; esac
 
+# an empty argv shows as no arguments, and nothing from past its end (the environment)
+l=$(grep -F "\"pid\":$p_noargv," "$TMPD/j" | grep -F '"ret":0,' | grep -vF '"noargv"')
+case $l in *'"comm":"execer"'*'"args":[]}') pass empty-argv-json ;; *) fail empty-argv-json "got: $l" ;; esac
+check empty-argv-no-overread [ "$(grep -cF "$tok-env" "$TMPD/j")" -eq 1 ]	# the launcher's own
+
+# --- --max-args 128 (the highest) still marks what it leaves out
+start_tool "$TMPD/m128" execsnoop -j --max-args 128 -P $$ || fail max-args-128 "did not start"
+# shellcheck disable=SC2046 # 130 arguments
+"$X" exec "$X" noop $(seq 1 130) "$tok-max" &
+wait $!
+settle; stop_tool
+l=$(inner "$TMPD/m128" "1\",\"2\"")
+case $l in *'"125","126","..."]'*) pass max-args-128-marked ;; *) fail max-args-128-marked "got: $l" ;; esac
+
 # --- text columns: -T -t -U -q --max-args 3
-start_tool "$TMPD/t" execsnoop -T -t -U -q --max-args 3 || fail text "did not start"
+start_tool "$TMPD/t" execsnoop -T -t -U -q --max-args 3 -P $$ || fail text "did not start"
 "$X" exec "$X" noop "$tok-text" 'say "hi"' more &
 p=$!
 wait $p
@@ -98,16 +117,24 @@ args_of() { echo "\"args\":[\"$1\",\"noop\",\"$tok-$2"; }
 
 keep_exec() { "$X" exec "$X" noop "$tok-root" & }
 drop_exec() { "$X" asuser "$X" noop "$tok-nobody" & }
-filter_case filter-uid "$(args_of "$X" root)" "$(args_of "$X" nobody)" -u 0
+filter_case filter-uid "$(args_of "$X" root)" "$(args_of "$X" nobody)" -u 0 -P $$
 
 ln -s "$X" "$TMPD/otherexe"
 keep_exec() { "$X" exec "$TMPD/otherexe" noop "$tok-other" & }
 drop_exec() { "$X" exec "$X" noop "$tok-execer" & }
-filter_case filter-name "$(args_of "$TMPD/otherexe" other)" "$(args_of "$X" execer)" -n '^oth'
+filter_case filter-name "$(args_of "$TMPD/otherexe" other)" "$(args_of "$X" execer)" -n '^oth' -P $$
 
 keep_exec() { "$X" exec "$X" noop "$tok-l1" & }
 drop_exec() { "$X" exec "$X" noop "$tok-lx" & }
-filter_case filter-line "$(args_of "$X" l1)" "$(args_of "$X" lx)" -l "$tok-l[0-9]"
+filter_case filter-line "$(args_of "$X" l1)" "$(args_of "$X" lx)" -l "$tok-l[0-9]" -P $$
+
+# Python regex syntax, as BCC users write it: \d \w \b, (?i), non-greedy
+keep_exec() { "$X" exec "$X" noop "$tok-r42x" & }
+drop_exec() { "$X" exec "$X" noop "$tok-rdx" & }
+filter_case regex-line-digits "$(args_of "$X" r42x)" "$(args_of "$X" rdx)" -l "$tok-r\d+?x\b" -P $$
+keep_exec() { "$X" exec "$TMPD/otherexe" noop "$tok-ci" & }
+drop_exec() { "$X" exec "$X" noop "$tok-ci2" & }
+filter_case regex-name-flags "$(args_of "$TMPD/otherexe" ci)" "$(args_of "$X" ci2)" -n '(?i)^OTHER\w*$' -P $$
 
 keep_exec() { "$X" exec "$X" noop "$tok-child" & }
 drop_exec() { "$X" child "$X" noop "$tok-grandchild" & }
@@ -115,11 +142,15 @@ filter_case filter-ppid "$(args_of "$X" child)" "$(args_of "$X" grandchild)" -P 
 
 # --- --btf FILE: CO-RE from a BTF file (here the kernel's own, copied elsewhere)
 cp /sys/kernel/btf/vmlinux "$TMPD/vmlinux.btf"
-start_tool "$TMPD/btf" execsnoop -j --btf "$TMPD/vmlinux.btf" || fail btf-file "did not start"
+start_tool "$TMPD/btf" execsnoop -j -P $$ --btf "$TMPD/vmlinux.btf" || fail btf-file "did not start"
 "$X" exec "$X" noop "$tok-btf" & wait $!
 settle; stop_tool
 check btf-file has "$TMPD/btf" "$(args_of "$X" btf)"
 rm -f "$TMPD/vmlinux.btf"
+
+# --- -v is --verbose (as in libbpf-tools): -vv shows libbpf's messages
+start_tool "$TMPD/v" execsnoop -vv && stop_tool
+check short-v-verbose has "$TMPD/v.err" "libbpf: "
 
 # --- clean exits: signals and a closed pipe leave none of its BPF programs behind
 check_clean_exits execsnoop

@@ -62,7 +62,7 @@ run_case() {
 	_pp=$!
 	exec 3>"$TMPD/go"
 	_i=0
-	while ! grep -q '^ready' "$TMPD/$_n.m" 2>/dev/null && [ $_i -lt 100 ]; do
+	while ! grep -q '^ready' "$TMPD/$_n.m" 2>/dev/null && [ $_i -lt 600 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -211,6 +211,10 @@ elif run_case dyn "$PROGS/profprog-dyn" -F 99; then
 	check dyn-library-module has "$t" " [libproflib.so]"
 	check dyn-pie-module grep -q '^    chain_leaf+0x[0-9a-f]* \[profprog-dyn\]$' "$t"
 fi
+
+# --- -v is --verbose (as in libbpf-tools): -vv shows libbpf's messages
+"$BPFBOX" profile -vv -F 49 1 >/dev/null 2>"$TMPD/v.err"
+check short-v-verbose has "$TMPD/v.err" "libbpf: "
 
 # --- bad usage exits 2 with one line
 for args in "-p 1 -L 2" "-U -K" "-F 9 -c 100" "-F 0" "0" "abc" "-C x"; do

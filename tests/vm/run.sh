@@ -6,7 +6,10 @@
 # Run by `make vm` (part of `make test`); recipe in DESIGN.md §4.
 #
 # Environment:
-#   VM_KERNELS  kernels to boot, SUITE-ARCH words (default: the matrix below)
+#   VM_KERNELS  kernels to boot, SUITE-ARCH words (default: the matrix below); SUITE-ARCH+A+B
+#               boots with A and B added to the kernel command line: kernel parameters
+#               (lockdown=integrity), or for /init VM_ONLY=NAME (run tests/run/NAME.sh only)
+#               and VM_SECURITYFS=0 (boot without securityfs mounted)
 #   VM_TESTS    tests/run names to run in the guests (default: all)
 #   VM_JOBS     VMs booted at once (default 2)       VM_SMP      vCPUs per VM (default 2)
 #   VM_TIMEOUT  seconds per boot (default 300)
@@ -27,7 +30,11 @@ cd "$(dirname "$0")/../.."
 
 # Issue 3's matrix: 6.1 both arches (arm64 without fentry), the oldest supported (5.10),
 # and 6.12 arm64 (fentry through direct calls). arm64 first: the slowest start first.
-MATRIX="bookworm-arm64 trixie-arm64 bookworm-amd64 bullseye-amd64"
+# Then lockdown, cheaply (check-config's script only): integrity with securityfs mounted,
+# confidentiality with it unmounted (check-config must mount it or read the kernel config).
+MATRIX="bookworm-arm64 trixie-arm64 bookworm-amd64 bullseye-amd64
+	bookworm-amd64+lockdown=integrity+VM_ONLY=check-config
+	bookworm-amd64+lockdown=confidentiality+VM_ONLY=check-config+VM_SECURITYFS=0"
 KERNELS=${VM_KERNELS:-$MATRIX}
 JOBS=${VM_JOBS:-2}
 TIMEOUT=${VM_TIMEOUT:-300}
@@ -57,9 +64,12 @@ done
 
 rm -rf "$OUT" && mkdir -p "$OUT" "$KCACHE"
 
-# kernel NAME: sets SUITE, DARCH (Debian arch), ARCH (bpfbox's) and META for SUITE-DARCH.
+# kernel NAME: sets SUITE, DARCH (Debian arch), ARCH (bpfbox's) and META for SUITE-DARCH, and
+# KARGS, the extra command line words of a SUITE-DARCH+A+B name.
 kernel() {
-	SUITE=${1%-*} DARCH=${1##*-}
+	_base=${1%%+*} KARGS=
+	[ "$_base" = "$1" ] || KARGS=$(printf '%s' "${1#*+}" | tr + ' ')
+	SUITE=${_base%-*} DARCH=${_base##*-}
 	case $DARCH in
 	amd64) ARCH=x86 META=linux-image-amd64 ;;
 	arm64) ARCH=arm64 META=linux-image-arm64:arm64 ;;
@@ -72,7 +82,7 @@ for k in $KERNELS; do
 	kernel "$k" || die "unknown kernel '$k' in VM_KERNELS (want SUITE-amd64 or SUITE-arm64)"
 	case " $arches " in *" $ARCH "*) ;; *) arches="$arches $ARCH" ;; esac
 done
-[ "$KERNELS" = "$MATRIX" ] || echo "vm: VM_KERNELS selects: $KERNELS (the full matrix is: $MATRIX)"
+[ "$(echo $KERNELS)" = "$(echo $MATRIX)" ] || echo "vm: VM_KERNELS selects: $KERNELS (the full matrix is: $(echo $MATRIX))"
 
 # The guest's binaries: bpfbox and the test programs of its arch, static (checked with file).
 BIN=${VM_BUILD:-build}
@@ -107,6 +117,11 @@ base_root() {
 	mkdir -p "$r/bpfbox/tests/run"
 	if [ -n "${VM_TESTS:-}" ]; then
 		for t in $VM_TESTS; do cp "tests/run/$t.sh" "$r/bpfbox/tests/run/"; done
+		# and what a kernel booted with VM_ONLY=NAME runs
+		for k in $KERNELS; do
+			t=$(printf '%s\n' $k | tr + '\n' | sed -n 's/^VM_ONLY=//p')
+			[ -z "$t" ] || cp "tests/run/$t.sh" "$r/bpfbox/tests/run/"
+		done
 	else
 		cp -r tests/run/. "$r/bpfbox/tests/run/"
 	fi
@@ -193,7 +208,7 @@ boot() {
 		(cd "$KDIR/root" && find . | cpio -o -H newc -R 0:0 --quiet)
 	} >"$OUT/$name.cpio"
 	# Unknown name=value words of the command line reach /init as environment variables.
-	append="loglevel=1 panic=-1 softlockup_panic=1 mitigations=off E2E_TIMEOUT=${VM_TEST_TIMEOUT:-120}"
+	append="loglevel=1 panic=-1 softlockup_panic=1 mitigations=off E2E_TIMEOUT=${VM_TEST_TIMEOUT:-120} $KARGS"
 	case $DARCH in
 	amd64) set -- qemu-system-x86_64 -cpu max -append "console=ttyS0 $append" ;;
 	arm64) set -- qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on \
