@@ -325,8 +325,7 @@ static void report(void *ctx)
 		err_report(ERR_RUNTIME, -ENOMEM, "reading the counts");
 		goto out;
 	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_entry);
+	qsort(v, n, sizeof(*v), cmp_entry);
 	if (!o.folded)
 		out_note("\n");
 	for (size_t i = 0; i < n; i++) {

@@ -34,6 +34,13 @@
 #define READ_CHUNK	(64u << 10)
 #define ARENA_CHUNK	(64u << 10)
 #define LOOKBACK	4		/* address groups looked back for a nesting function */
+/*
+ * Real symbol tables name almost every symbol differently (aliases have names of their own).
+ * A big table where most symbols share a few names is made to cost us, not to be read:
+ * past SHARED_MIN symbols, fewer than one distinct name in SHARED_RATIO means no symbols.
+ */
+#define SHARED_MIN	65536
+#define SHARED_RATIO	4
 
 /* Where the bytes come from: a file read with pread, or a buffer. */
 struct rd {
@@ -448,7 +455,8 @@ static int64_t add_strtab(const struct elf_file *ef, const struct shdr *s, struc
 static int read_symtab(const struct elf_file *ef, const struct shdr *s, struct elf_syms *es)
 {
 	size_t esz = ef->is64 ? 24 : 16, per = READ_CHUNK / esz, cnt, cap;
-	uint8_t *buf;
+	uint8_t *buf, *seen = NULL;
+	size_t first = es->n, distinct = 0, strsz;
 	int64_t base;
 	struct esym *ns;
 	int err = 0;
@@ -465,9 +473,15 @@ static int read_symtab(const struct elf_file *ef, const struct shdr *s, struct e
 		return -ENOMEM;
 	if (base < 0)
 		return 0;
+	strsz = ef->sh[s->link].size;
 	buf = malloc(per * esz);
-	if (!buf)
+	/* one bit per name offset: distinct names counted in one pass */
+	if (cnt > SHARED_MIN)
+		seen = calloc(strsz / 8 + 1, 1);
+	if (!buf || (cnt > SHARED_MIN && !seen)) {
+		free(buf);
 		return -ENOMEM;
+	}
 	cap = es->cap;
 	for (size_t i = 1; i < cnt && !err; i += per) {
 		size_t k = cnt - i < per ? cnt - i : per;
@@ -510,6 +524,10 @@ static int read_symtab(const struct elf_file *ef, const struct shdr *s, struct e
 				es->syms = ns;
 				es->cap = cap;
 			}
+			if (seen && !(seen[name / 8] & (1u << (name % 8)))) {
+				seen[name / 8] |= (uint8_t)(1u << (name % 8));
+				distinct++;
+			}
 			e = &es->syms[es->n++];
 			e->addr = value;
 			e->name = (uint32_t)(base + name);
@@ -521,6 +539,9 @@ static int read_symtab(const struct elf_file *ef, const struct shdr *s, struct e
 		}
 	}
 	free(buf);
+	free(seen);
+	if (seen && es->n - first > SHARED_MIN && distinct * SHARED_RATIO < es->n - first)
+		es->n = first;	/* hostile: no symbols from this table */
 	return err;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the symbolizer (kallsyms, /proc/PID/maps, ELF files) on fixtures the build makes. */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include "elfsym.h"
+#include "fsafe.h"
 #include "ksyms.h"
 #include "syms.h"
 
@@ -513,6 +515,144 @@ static void test_elf_malformed(void **state)
 	free(mut);
 }
 
+/*
+ * A minimal ELF64 with n function symbols in .symtab, all named by one len-byte string: the
+ * 12 MB file that took a per-symbol-copy reader to 2 GB.
+ */
+static unsigned char *shared_name_elf(size_t n, size_t len, size_t *size)
+{
+	const char shstr[] = "\0.text\0.symtab\0.strtab\0.shstrtab";
+	size_t symoff = 4096, strsz = len + 2, stroff = symoff + (n + 1) * 24;
+	size_t shstroff = stroff + strsz, shoff = (shstroff + sizeof(shstr) + 7) & ~(size_t)7;
+	unsigned char *img;
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+
+	*size = shoff + 5 * sizeof(Elf64_Shdr);
+	img = calloc(1, *size);
+	assert_non_null(img);
+	eh = (Elf64_Ehdr *)img;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_DYN;
+	eh->e_shoff = shoff;
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_shentsize = sizeof(Elf64_Shdr);
+	eh->e_shnum = 5;
+	eh->e_shstrndx = 4;
+	for (size_t i = 1; i <= n; i++) {
+		Elf64_Sym *sym = (Elf64_Sym *)(img + symoff) + i;
+
+		sym->st_name = 1;
+		sym->st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+		sym->st_shndx = 1;
+		sym->st_value = 0x1000 + i * 16;
+		sym->st_size = 16;
+	}
+	memset(img + stroff + 1, 'x', len);
+	memcpy(img + shstroff, shstr, sizeof(shstr));
+	sh = (Elf64_Shdr *)(img + shoff);
+	sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_PROGBITS, .sh_addr = 0x1000,
+			      .sh_size = 0x1000000 };
+	sh[2] = (Elf64_Shdr){ .sh_name = 7, .sh_type = SHT_SYMTAB, .sh_offset = symoff,
+			      .sh_size = (n + 1) * 24, .sh_link = 3, .sh_entsize = 24 };
+	sh[3] = (Elf64_Shdr){ .sh_name = 15, .sh_type = SHT_STRTAB, .sh_offset = stroff,
+			      .sh_size = strsz };
+	sh[4] = (Elf64_Shdr){ .sh_name = 23, .sh_type = SHT_STRTAB, .sh_offset = shstroff,
+			      .sh_size = sizeof(shstr) };
+	return img;
+}
+
+/*
+ * Names are shared, not copied per symbol: 50k symbols with one 4 KB name cost 16 bytes each;
+ * 500k of them (most symbols sharing few names: made to cost us) are no symbols at all.
+ */
+static void test_elf_shared_names(void **state)
+{
+	size_t size, n = 50000;
+	unsigned char *img = shared_name_elf(n, 4096, &size);
+	struct elf_syms *es;
+	struct elf_sym s;
+	uint64_t off;
+
+	assert_int_equal(elf_syms__load_mem(img, size, &(struct elf_syms_opts){ .no_debug = true },
+					    &es), 0);
+	assert_int_equal(elf_syms__count(es), n);
+	assert_true(elf_syms__mem(es) < n * 16 + (64 << 10));
+	assert_non_null(elf_syms__find(es, 0x1000 + 16 * 1000 + 3, &off));
+	assert_int_equal(off, 3);
+	/* the name index too: one name, sorted without comparing it n log n times over */
+	assert_int_equal(elf_syms__by_name(es, "x", &s), -ENOENT);
+	assert_true(elf_syms__mem(es) < n * 20 + (64 << 10));
+	elf_syms__free(es);
+	free(img);
+
+	n = 500000;
+	img = shared_name_elf(n, 4096, &size);
+	assert_int_equal(elf_syms__load_mem(img, size, &(struct elf_syms_opts){ .no_debug = true },
+					    &es), 0);
+	assert_int_equal(elf_syms__count(es), 0);
+	assert_true(elf_syms__mem(es) < (64 << 10));
+	elf_syms__free(es);
+	free(img);
+}
+
+/* ---- opening files of other users ---- */
+
+static void test_fsafe(void **state)
+{
+	char d[] = "/tmp/bpfbox-fsafe-XXXXXX", p[4200], r[4200];
+	struct stat st, want;
+	int fd;
+
+	assert_non_null(mkdtemp(d));
+	snprintf(p, sizeof(p), "%s/file", d);
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0 && write(fd, "x", 1) == 1);
+	close(fd);
+	fd = fsafe_open(NULL, p, 0, NULL, &st);
+	assert_true(fd >= 0);
+	assert_true(S_ISREG(st.st_mode));
+	close(fd);
+	/* the expected inode, or nothing */
+	want = st;
+	want.st_ino++;
+	assert_int_equal(fsafe_open(NULL, p, 0, &want, NULL), -ESTALE);
+	/* no FIFO, device or directory is opened (a FIFO without writer would block) */
+	snprintf(p, sizeof(p), "%s/fifo", d);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(fsafe_open(NULL, p, 0, NULL, NULL), -EINVAL);
+	assert_int_equal(fsafe_open_trusted(p, NULL, NULL), -EINVAL);
+	assert_int_equal(fsafe_open(NULL, "/dev/null", 0, NULL, NULL), -EINVAL);
+	assert_int_equal(fsafe_open(NULL, d, 0, NULL, NULL), -EINVAL);
+	/* inside a root, an absolute symlink stays inside it */
+	snprintf(r, sizeof(r), "%s/root", d);
+	assert_int_equal(mkdir(r, 0700), 0);
+	snprintf(p, sizeof(p), "%s/root/passwd", d);
+	assert_int_equal(symlink("/etc/passwd", p), 0);
+	assert_int_equal(fsafe_open(r, "/passwd", 0, NULL, NULL), -ENOENT);
+	snprintf(p, sizeof(p), "%s/root/up", d);
+	assert_int_equal(symlink("../file", p), 0);
+	assert_int_equal(fsafe_open(r, "/up", 0, NULL, NULL), -ENOENT);
+	/* debug files: no symlink, unless root made it */
+	snprintf(p, sizeof(p), "%s/link", d);
+	assert_int_equal(symlink("file", p), 0);
+	if (!geteuid()) {
+		fd = fsafe_open(NULL, p, FSAFE_NO_SYMLINKS, NULL, NULL);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(lchown(p, 65534, 65534), 0);
+	}
+	assert_int_equal(fsafe_open(NULL, p, FSAFE_NO_SYMLINKS, NULL, NULL), -ELOOP);
+	fd = fsafe_open(NULL, p, 0, NULL, NULL);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "rm -rf '%s'", d);
+	assert_int_equal(system(p), 0);
+}
+
 /* ---- live processes ---- */
 
 struct child {
@@ -761,6 +901,8 @@ int main(void)
 		cmocka_unit_test(test_elf_by_name),
 		cmocka_unit_test(test_elf_libc_aliases),
 		cmocka_unit_test(test_elf_malformed),
+		cmocka_unit_test(test_elf_shared_names),
+		cmocka_unit_test(test_fsafe),
 		cmocka_unit_test(test_live_pie_lib),
 		cmocka_unit_test(test_live_exited),
 		cmocka_unit_test(test_live_deleted),

@@ -75,9 +75,11 @@ if [ -x "$TMPD/huge" ]; then
 	t=$!
 	wait $t
 	rm -f "$TMPD/trunc.stop"
+	# mostly whole (so that a reader starts on it), cut short now and then while it reads
 	(while [ ! -e "$TMPD/trunc.stop" ]; do
 		truncate -s 8192 "$TMPD/huge"
 		truncate -s "$size" "$TMPD/huge"
+		sleep 0.02
 	done) &
 	loop=$!
 	sleep 0.2
