@@ -83,6 +83,7 @@ struct syms_cache {
 	size_t snap_mem;
 	struct syms *oldest, *newest;
 	size_t prune_at;	/* snapshot count that triggers the next pruning */
+	size_t max_images, max_bytes;
 	unsigned int evicted;
 	uint64_t ns_per_tick;
 	bool (*stop)(void);
@@ -226,7 +227,8 @@ struct syms_cache *syms_cache__new(unsigned int flags)
 			c->fd_budget = (unsigned int)room;
 	}
 	c->root_ok = !stat("/", &c->root_st);
-	c->prune_at = SNAPS_MAX;
+	c->prune_at = c->max_images = SNAPS_MAX;
+	c->max_bytes = SNAP_MEM_MAX;
 	c->ns_per_tick = 1000000000ull / (uint64_t)(sysconf(_SC_CLK_TCK) > 0 ?
 						     sysconf(_SC_CLK_TCK) : 100);
 	c->vdso.fd = -1;
@@ -521,7 +523,7 @@ static bool snap_gone(struct syms *s)
  */
 static void prune(struct syms_cache *c)
 {
-	size_t goal = SNAPS_MAX * 3 / 4, mem_goal = SNAP_MEM_MAX / 4 * 3;
+	size_t goal = c->max_images * 3 / 4, mem_goal = c->max_bytes / 4 * 3;
 
 	for (struct syms *s = c->oldest, *n; s && (c->npids > goal || c->snap_mem > mem_goal);
 	     s = n) {
@@ -532,9 +534,15 @@ static void prune(struct syms_cache *c)
 		snap_free(c, s);
 		c->evicted++;
 	}
-	c->prune_at = c->npids + c->npids / 4 + 64;
-	if (c->prune_at < SNAPS_MAX)
-		c->prune_at = SNAPS_MAX;
+	c->prune_at = c->npids + c->npids / 4 + 1;
+	if (c->prune_at < c->max_images)
+		c->prune_at = c->max_images;
+}
+
+void syms_cache__set_limits(struct syms_cache *c, size_t images, size_t bytes)
+{
+	c->prune_at = c->max_images = images;
+	c->max_bytes = bytes;
 }
 
 static struct syms *snap_new(struct syms_cache *c, int pid, uint32_t exec_id, uint64_t want_start)
@@ -545,7 +553,7 @@ static struct syms *snap_new(struct syms_cache *c, int pid, uint32_t exec_id, ui
 	struct syms *s;
 	int err;
 
-	if (c->npids >= c->prune_at || c->snap_mem > SNAP_MEM_MAX)
+	if (c->npids >= c->prune_at || c->snap_mem > c->max_bytes)
 		prune(c);
 	s = calloc(1, sizeof(*s));
 	if (!s)

@@ -68,6 +68,13 @@ struct syms *syms_cache__get_id(struct syms_cache *c, const struct syms_id *id);
 void syms_cache__set_stop(struct syms_cache *c, bool (*stop)(void));
 
 /*
+ * Past images snapshots or bytes held by snapshots (defaults 16384 and 32 MB), those of
+ * processes that are gone are dropped, oldest first (their stacks then print [unknown]):
+ * process churn cannot grow memory without bound. Live processes keep theirs.
+ */
+void syms_cache__set_limits(struct syms_cache *c, size_t images, size_t bytes);
+
+/*
  * Resolves addr in the snapshot. Returns 0 when addr lies in a mapping (u->name may still be
  * NULL: stripped file, JIT code), -ENOENT when it lies in none. A miss in a process that is
  * still alive re-reads its mappings (dlopen after first sight), at most once a second.

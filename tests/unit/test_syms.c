@@ -842,6 +842,75 @@ static void test_read_once(void **state)
 	syms_cache__free(c);
 }
 
+/* Process churn: snapshots of exited processes are dropped past the limits, live ones kept. */
+static void test_churn_bounded(void **state)
+{
+	struct syms_cache *c = syms_cache__new(0);
+	struct syms_stats st;
+	struct child live, ch;
+	struct syms *s;
+
+	syms_cache__set_limits(c, 8, 1 << 30);
+	spawn(&live, fix("fix_pie"));
+	s = syms_cache__get(c, live.pid);
+	assert_non_null(s);
+	for (int i = 0; i < 24; i++) {
+		spawn(&ch, fix("fix_nopie"));
+		assert_non_null(syms_cache__get(c, ch.pid));
+		reap(&ch);
+	}
+	syms_cache__stats(c, &st);
+	assert_true(st.pids <= 10);
+	assert_true(st.evicted >= 14);
+	/* the live process's snapshot survived */
+	assert_ptr_equal(syms_cache__get(c, live.pid), s);
+	expect_usym(s, addr_of(&live, "fix_alpha"), "fix_alpha", "fix_pie");
+	reap(&live);
+	syms_cache__free(c);
+}
+
+/* Snapshots per image: a pid announced with another start time is another process. */
+static void test_image_keys(void **state)
+{
+	struct syms_cache *c = syms_cache__new(0);
+	struct child ch;
+	struct syms *s, *t;
+	struct syms_id id;
+	char path[64], buf[1024], *p;
+	unsigned long long ticks;
+	FILE *f;
+
+	spawn(&ch, fix("fix_pie"));
+	snprintf(path, sizeof(path), "/proc/%d/stat", ch.pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	p = strrchr(buf, ')');
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	assert_non_null(p);
+	ticks = strtoull(p + 1, NULL, 10);
+	id = (struct syms_id){ .pid = ch.pid, .start_ns = ticks * (1000000000ull /
+				(unsigned long long)sysconf(_SC_CLK_TCK)), .exec_id = 7 };
+	s = syms_cache__get_id(c, &id);
+	assert_non_null(s);
+	expect_usym(s, addr_of(&ch, "fix_alpha"), "fix_alpha", "fix_pie");
+	assert_ptr_equal(syms_cache__get_id(c, &id), s);
+	/* another exec of the same process: an image of its own */
+	id.exec_id = 8;
+	t = syms_cache__get_id(c, &id);
+	assert_non_null(t);
+	assert_ptr_not_equal(t, s);
+	/* the same pid started at another time (reused): not this process, nothing */
+	id.start_ns += 1000000000ull;
+	errno = 0;
+	assert_null(syms_cache__get_id(c, &id));
+	assert_int_equal(errno, ESRCH);
+	reap(&ch);
+	syms_cache__free(c);
+}
+
 static size_t vdso_size(const unsigned char *base)
 {
 	uint64_t shoff;
@@ -908,6 +977,8 @@ int main(void)
 		cmocka_unit_test(test_live_deleted),
 		cmocka_unit_test(test_live_cxx_debuglink),
 		cmocka_unit_test(test_read_once),
+		cmocka_unit_test(test_churn_bounded),
+		cmocka_unit_test(test_image_keys),
 		cmocka_unit_test(test_vdso),
 	};
 	ssize_t n = readlink("/proc/self/exe", fixd, sizeof(fixd) - 16);
