@@ -341,6 +341,29 @@ static void test_elf_debuglink(void **state)
 	expect_no_debug("fix_bid", NULL);
 }
 
+static bool stop_now(void)
+{
+	return true;
+}
+
+/* A stop request (a signal during the report) abandons the reading of a file, promptly. */
+static void test_elf_stop(void **state)
+{
+	struct elf_syms_opts o = { .stop = stop_now };
+	struct elf_syms *es = NULL;
+	uint64_t va;
+	int fd = open(fix("fix_nobid"), O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(elf_syms__load(fd, fix("fix_nobid"), &o, &es), -EINTR);
+	close(fd);
+	assert_null(es);
+	/* without one, the same file loads, with the debug file's symbols */
+	es = load(fix("fix_nobid"), NULL);
+	assert_int_equal(elf_syms__lookup(es, "fix_beta", &va), 0);
+	elf_syms__free(es);
+}
+
 static void test_elf_cxx(void **state)
 {
 	struct elf_syms *es = load(fix("fix_cxx"), NULL);
@@ -966,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_elf_pie),
 		cmocka_unit_test(test_elf_stripped),
 		cmocka_unit_test(test_elf_debuglink),
+		cmocka_unit_test(test_elf_stop),
 		cmocka_unit_test(test_elf_cxx),
 		cmocka_unit_test(test_elf_by_name),
 		cmocka_unit_test(test_elf_libc_aliases),
