@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # profile against processes whose files are hostile or change under it (issue 11 and issue 12
 # item 1): an ELF truncated during the report, an ELF with 500k symbols sharing a 4 KB name,
-# debug links to a FIFO directly and through a user's symlink (never opened), an executable
-# deleted and replaced after exec, a memfd executable, an exec after the first sample, a pid
-# reused (clone3 set_tid), and SIGHUP with --svg (report written, no temporary file left).
+# debug links to a FIFO directly and through a user's symlink and to a device (never opened),
+# an executable deleted and replaced after exec, a memfd executable, an exec after the first
+# sample, a pid reused (clone3 set_tid), and SIGHUP with --svg (report written, no temporary
+# file left).
 # Stacks are picked out of profile -j by the target's pid: other processes may run meanwhile.
 . "$TESTLIB"
 HP=$PROGS/hostileprog
@@ -22,6 +23,13 @@ prof_stop() {
 
 # stack_of FILE PID TEXT: a JSON stack of PID has a frame with TEXT
 stack_of() { grep "^{\"pid\":$2," "$1" | grep -qF -- "$3"; }
+
+# only_o_path FILE: every opensnoop -j -e line in FILE has O_PATH (010000000) in its flags
+only_o_path() {
+	for _f in $(sed 's/.*"flags":\([0-9]*\).*/\1/' "$1"); do
+		[ $((_f / 2097152 % 2)) -eq 1 ] || return 1
+	done
+}
 
 # ---- exec after the first sample: the new image gets its own snapshot (issue 12 item 1)
 prof_start exec -F 499 -U
@@ -116,6 +124,30 @@ check dlink-symlink-not-opened [ ! -e "$TMPD/dl2.opened" ]
 # release the writers
 cat "$TMPD/dl1/wd" "$TMPD/secret" >/dev/null
 wait $w1 $w2
+
+# ---- a debug link to a device: looked at (O_PATH), never opened, as opensnoop sees it
+
+mkdir -p "$TMPD/dl3"
+"$PROGS/mkelf" link "$HP" "$TMPD/dl3/prog" dev
+mknod "$TMPD/dl3/dev" c 1 3
+prof_start dldev -F 499 -U
+prof=$TOOL_PID
+if start_tool "$TMPD/dlos" opensnoop -j -e -p "$prof"; then
+	os=$TOOL_PID
+	"$TMPD/dl3/prog" spin 0.5
+	TOOL_PID=$prof
+	prof_stop
+	check dldev-exit-0 [ "$TOOL_RC" -eq 0 ]
+	TOOL_PID=$os
+	stop_tool INT
+	grep '"path":"[^"]*/dl3/dev"' "$TMPD/dlos" >"$TMPD/dlos.dev"
+	check dldev-looked-at [ -s "$TMPD/dlos.dev" ]
+	check dldev-not-opened only_o_path "$TMPD/dlos.dev"
+else
+	fail dldev-opensnoop "$(cat "$TMPD/dlos.err")"
+	TOOL_PID=$prof
+	prof_stop
+fi
 
 # ---- the executable deleted and replaced after exec: still its own symbols
 # a copy renamed into place: no writer may still hold it when it is run
