@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # profile against processes whose files are hostile or change under it (issue 11 and issue 12
-# item 1): an ELF truncated during the report, an ELF with 500k symbols sharing a 4 KB name,
-# debug links to a FIFO directly and through a user's symlink and to a device (never opened),
-# an executable deleted and replaced after exec, a memfd executable, an exec after the first
-# sample, a pid reused (clone3 set_tid), and SIGHUP with --svg (report written, no temporary
-# file left).
+# item 1): ELF files rewritten while the report reads them, an ELF with 500k symbols sharing a
+# 4 KB name, debug links to a FIFO directly and through a user's symlink and to a device (never
+# opened), an executable deleted and replaced after exec, a memfd executable, an exec after
+# the first sample, a pid reused (clone3 set_tid), and SIGHUP with --svg (report written, no
+# temporary file left).
 # Stacks are picked out of profile -j by the target's pid: other processes may run meanwhile.
 . "$TESTLIB"
 HP=$PROGS/hostileprog
@@ -75,19 +75,25 @@ else
 	fail huge-made "mkelf failed"
 fi
 
-# ---- a file truncated by its owner while the report reads it: no SIGBUS, a report
-if [ -x "$TMPD/huge" ]; then
-	size=$(wc -c <"$TMPD/huge")
+# ---- files truncated by their owner while the report reads them: no SIGBUS, a report
+# (three of them: each reader starts on a whole file now and then, and is cut short later)
+if "$PROGS/mkelf" huge "$HP" "$TMPD/trunc.orig" 1000000 16; then
 	prof_start trunc -F 499 -U
-	"$TMPD/huge" spin 0.5 &
-	t=$!
-	wait $t
+	tp=
+	for i in 1 2 3; do
+		cp "$TMPD/trunc.orig" "$TMPD/trunc$i.elf.new" && mv "$TMPD/trunc$i.elf.new" "$TMPD/trunc$i.elf"
+		"$TMPD/trunc$i.elf" spin 0.3 &
+		tp="$tp $!"
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	wait $tp
 	rm -f "$TMPD/trunc.stop"
-	# mostly whole (so that a reader starts on it), cut short now and then while it reads
+	# each file rewritten from scratch (truncated, then refilled) over and over
 	(while [ ! -e "$TMPD/trunc.stop" ]; do
-		truncate -s 8192 "$TMPD/huge"
-		truncate -s "$size" "$TMPD/huge"
-		sleep 0.02
+		for i in 1 2 3; do
+			cat "$TMPD/trunc.orig" >"$TMPD/trunc$i.elf"
+		done
+		sleep 0.1
 	done) &
 	loop=$!
 	sleep 0.2
@@ -95,7 +101,9 @@ if [ -x "$TMPD/huge" ]; then
 	touch "$TMPD/trunc.stop"
 	wait $loop
 	check trunc-exit-0 [ "$TOOL_RC" -eq 0 ]
-	check trunc-reported grep -q "^{\"pid\":$t," "$TMPD/trunc"
+	check trunc-reported grep -q "^{\"pid\":${tp##* }," "$TMPD/trunc"
+else
+	fail trunc-made "mkelf failed"
 fi
 
 # ---- debug links to a FIFO, directly and through a user's symlink: never opened. A writer
