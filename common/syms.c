@@ -553,8 +553,6 @@ static struct syms *snap_new(struct syms_cache *c, int pid, uint32_t exec_id, ui
 	struct syms *s;
 	int err;
 
-	if (c->npids >= c->prune_at || c->snap_mem > c->max_bytes)
-		prune(c);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
@@ -562,6 +560,10 @@ static struct syms *snap_new(struct syms_cache *c, int pid, uint32_t exec_id, ui
 	s->exec_id = exec_id;
 	s->cache = c;
 	s->start_time = proc_start_time(pid);
+	/* only a live process's snapshot makes room: a report asking for gone ones must not
+	 * drop snapshots it still needs */
+	if (s->start_time && (c->npids >= c->prune_at || c->snap_mem > c->max_bytes))
+		prune(c);
 	if (!s->start_time || (want_start && s->start_time != want_start)) {
 		/* gone, or its pid is another process's now: remember, resolve nothing */
 		s->failed = true;
