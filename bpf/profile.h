@@ -17,16 +17,22 @@
 struct profile_key {
 	__u64 user_stack;		/* hash of the user frames, when user_err is 0 */
 	__u64 kernel_stack;
+	__u64 start_ns;			/* the process's start (boot time): pid reuse tells apart */
 	__u32 pid;			/* tgid */
 	__s32 user_err;			/* 0, or -errno: -EFAULT no user stack, -ENOMEM table full */
 	__s32 kernel_err;
-	__u32 pad;
+	__u32 exec_id;			/* execs so far (self_exec_id): each image its own symbols */
 	char comm[PROFILE_COMM_LEN];
 };
 
-/* Sent once per process at its first sample, so its mappings are read while it lives. */
+/*
+ * Sent at the first sample of each process image (a new process, or one that exec'ed), so
+ * that its mappings are read while it lives.
+ */
 struct profile_event {
+	__u64 start_ns;
 	__u32 pid;
+	__u32 exec_id;
 };
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,8 @@
 #include "stacks.h"
 #include "syms.h"
 
-_Static_assert(sizeof(struct profile_key) == 48, "profile_key layout");
-_Static_assert(sizeof(struct profile_event) == 4, "profile_event layout");
+_Static_assert(sizeof(struct profile_key) == 56, "profile_key layout");
+_Static_assert(sizeof(struct profile_event) == 16, "profile_event layout");
 
 #define CPUS_MAX 4096
 
@@ -214,9 +215,10 @@ static int on_event(void *ctx, const void *data, size_t len)
 	const struct profile_event *e = data;
 	struct prof *p = ctx;
 
-	/* first sight of a process: keep its mappings for the report, it may be gone by then */
+	/* first sight of a process image: keep its mappings, it may be gone by the report */
 	if (len >= sizeof(*e))
-		syms_cache__get(stacks__syms(p->st), (int)e->pid);
+		syms_cache__get_id(stacks__syms(p->st), &(struct syms_id){
+			.pid = (int)e->pid, .start_ns = e->start_ns, .exec_id = e->exec_id });
 	return 0;
 }
 
@@ -234,6 +236,10 @@ static int cmp_entry(const void *a, const void *b)
 		return x->count < y->count ? -1 : 1;
 	if (x->k.pid != y->k.pid)
 		return x->k.pid < y->k.pid ? -1 : 1;
+	if (x->k.start_ns != y->k.start_ns)
+		return x->k.start_ns < y->k.start_ns ? -1 : 1;
+	if (x->k.exec_id != y->k.exec_id)
+		return x->k.exec_id < y->k.exec_id ? -1 : 1;
 	if (x->k.user_stack != y->k.user_stack)
 		return x->k.user_stack < y->k.user_stack ? -1 : 1;
 	return x->k.kernel_stack < y->k.kernel_stack ? -1 : x->k.kernel_stack > y->k.kernel_stack;
@@ -282,6 +288,22 @@ static int read_counts(struct prof *p, struct entry **out, size_t *nout)
 	return 0;
 }
 
+/*
+ * A signal during the report (the run already ended on the first one, or on its duration)
+ * cuts it short: a user's files must not keep root's profile from exiting.
+ */
+static volatile sig_atomic_t report_cut;
+
+static void on_report_signal(int sig)
+{
+	report_cut = 1;
+}
+
+static bool report_stop(void)
+{
+	return report_cut;
+}
+
 static void report(void *ctx)
 {
 	struct prof *p = ctx;
@@ -291,6 +313,13 @@ static void report(void *ctx)
 	struct entry *v = NULL;
 	size_t n = 0;
 
+	struct sigaction sa = { .sa_handler = on_report_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	syms_cache__set_stop(stacks__syms(p->st), report_stop);
 	kips = calloc((size_t)o.depth, sizeof(*kips));
 	uips = calloc((size_t)o.depth, sizeof(*uips));
 	if (!kips || !uips || (err = read_counts(p, &v, &n))) {
@@ -303,9 +332,12 @@ static void report(void *ctx)
 	for (size_t i = 0; i < n; i++) {
 		const struct profile_key *k = &v[i].k;
 		char comm[PROFILE_COMM_LEN + 1];
+		struct syms_id image = { .pid = (int)k->pid, .start_ns = k->start_ns,
+					 .exec_id = k->exec_id };
 		struct stack_entry e = {
 			.comm = comm, .pid = k->pid, .count = v[i].count,
 			.kips = kips, .kerr = k->kernel_err, .uips = uips, .uerr = k->user_err,
+			.image = &image,
 		};
 
 		/* -U/-K: the other side was never taken */
@@ -326,17 +358,23 @@ static void report(void *ctx)
 		e.nu = e.uerr ? 0 : read_stack(sfd, k->user_stack, uips);
 		samples += v[i].count;
 		stacks__print(p->st, &e);
-		if (out_closed())
+		if (out_closed() || report_cut)
 			break;
+	}
+	if (report_cut) {
+		err_msg("report interrupted");
+		p->svg_bad = true;
+		goto out;
 	}
 	if (opt_verbose) {
 		struct syms_stats s;
 
 		syms_cache__stats(stacks__syms(p->st), &s);
-		err_debug("%zu stacks, %" PRIu64 " samples symbolized in %.1f ms: %u processes, "
-			  "%u ELF files read once each (%u with separate debug files) of %u seen",
-			  n, samples, (double)(now_ns_mono() - t0) / 1e6, s.pids, s.files_read,
-			  s.debug_files, s.files);
+		err_debug("%zu stacks, %" PRIu64 " samples symbolized in %.1f ms: %u process "
+			  "images (%u dropped after exit), %u ELF files read once each (%u with "
+			  "separate debug files) of %u seen",
+			  n, samples, (double)(now_ns_mono() - t0) / 1e6, s.pids, s.evicted,
+			  s.files_read, s.debug_files, s.files);
 	}
 	if (missing)
 		fprintf(stderr, "WARNING: %d stack traces could not be displayed.%s\n", missing,
@@ -522,8 +560,13 @@ int profile_main(int argc, char **argv)
 	struct prof *p;
 	int rc = 1;
 
+	struct sigaction sa;
+
 	parse_args(argc, argv);
 	run_setup(spec.name);
+	/* a closed terminal or SSH session ends the run like Ctrl-C: report, tidy up */
+	sigaction(SIGINT, NULL, &sa);
+	sigaction(SIGHUP, &sa, NULL);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return err_report(ERR_RUNTIME, -ENOMEM, "starting");

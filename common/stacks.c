@@ -257,7 +257,8 @@ int stacks__print(struct stacks *st, const struct stack_entry *e)
 	for (int i = 0; i < nk; i++)
 		kresolve(st, e->kips[i], &kf[i]);
 	if (nu)
-		us = syms_cache__get(st->uc, (int)e->pid);
+		us = e->image ? syms_cache__get_id(st->uc, e->image) :
+				syms_cache__get(st->uc, (int)e->pid);
 	for (int i = 0; i < nu; i++)
 		uresolve(us, e->uips[i], &uf[i]);
 

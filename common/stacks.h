@@ -12,6 +12,7 @@
 
 struct flamegraph;
 struct syms_cache;
+struct syms_id;
 struct ksyms;
 
 struct stacks_opts {
@@ -35,6 +36,8 @@ struct stack_entry {
 	const uint64_t *uips;	/* user frames, leaf first */
 	int nu;
 	int uerr;
+	/* the process image the user frames belong to; NULL: the newest image of pid */
+	const struct syms_id *image;
 };
 
 struct stacks *stacks__new(const struct stacks_opts *o);

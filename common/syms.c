@@ -17,10 +17,16 @@
 #include <elf.h>
 
 #include "elfsym.h"
+#include "fsafe.h"
 #include "syms.h"
 
 #define MAPS_LINE_MAX	(4096 + 256)
 #define MAPS_MAX	65536		/* executable mappings kept per process */
+#define MAPS_LINES_MAX	(1u << 20)	/* lines read from one maps file (max_map_count: 65530) */
+/* Snapshots of processes that are gone are dropped, oldest first, past these. */
+#define SNAPS_MAX	16384
+#define SNAP_MEM_MAX	(32u << 20)
+#define EXEC_ANY	UINT32_MAX	/* taken by pid alone: the image is not known */
 #define REFRESH_NS	1000000000ull	/* at most one re-read of a live process's maps a second */
 #define DELETED		" (deleted)"
 
@@ -46,16 +52,21 @@ struct map {
 	struct efile *file;	/* NULL: anonymous (JIT, ...) */
 };
 
+/* One process image: (pid, start time) tells pid reuse apart, exec_id each exec. */
 struct syms {
 	int pid;
+	uint32_t exec_id;	/* EXEC_ANY: taken by pid alone */
 	bool dead;
+	bool failed;		/* gone at first sight (or pid reused): resolves nothing */
+	bool superseded;	/* a later image of the same process exists: never refreshed */
 	bool foreign_root;
-	uint64_t start_time;	/* /proc/PID/stat starttime, tells pid reuse apart */
+	uint64_t start_time;	/* /proc/PID/stat starttime (clock ticks) */
 	uint64_t refreshed_ns;
 	struct map *maps;
 	size_t n;
 	struct syms_cache *cache;
-	struct syms *next;
+	struct syms *next;		/* hash bucket */
+	struct syms *older, *newer;	/* age order, for pruning */
 };
 
 struct syms_cache {
@@ -70,7 +81,15 @@ struct syms_cache {
 	struct stat root_st;
 	bool root_ok;
 	size_t snap_mem;
+	struct syms *oldest, *newest;
+	size_t prune_at;	/* snapshot count that triggers the next pruning */
+	size_t max_images, max_bytes;
+	unsigned int evicted;
+	uint64_t ns_per_tick;
+	bool (*stop)(void);
 };
+
+static void snap_free(struct syms_cache *c, struct syms *s);
 
 static uint64_t mono_ns(void)
 {
@@ -149,6 +168,32 @@ int maps_line__parse(char *line, struct maps_line *m)
 	return 0;
 }
 
+int maps__read(FILE *f, int (*fn)(const struct maps_line *m, void *ctx), void *ctx)
+{
+	char line[MAPS_LINE_MAX];
+	bool partial = false;
+	unsigned int lines = 0;
+	int ret;
+
+	while (fgets(line, sizeof(line), f)) {
+		bool whole = strchr(line, '\n') || feof(f);
+		struct maps_line m;
+
+		/* an over-long line is skipped whole, its tail is not a line of its own */
+		if (partial || !whole) {
+			partial = !whole;
+			continue;
+		}
+		if (++lines > MAPS_LINES_MAX)
+			return -E2BIG;
+		if (maps_line__parse(line, &m))
+			continue;
+		if ((ret = fn(&m, ctx)))
+			return ret;
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
 static size_t hash_u64(uint64_t x, size_t nbuckets)
 {
 	x ^= x >> 33;
@@ -182,6 +227,10 @@ struct syms_cache *syms_cache__new(unsigned int flags)
 			c->fd_budget = (unsigned int)room;
 	}
 	c->root_ok = !stat("/", &c->root_st);
+	c->prune_at = c->max_images = SNAPS_MAX;
+	c->max_bytes = SNAP_MEM_MAX;
+	c->ns_per_tick = 1000000000ull / (uint64_t)(sysconf(_SC_CLK_TCK) > 0 ?
+						     sysconf(_SC_CLK_TCK) : 100);
 	c->vdso.fd = -1;
 	c->vdso.base = "[vdso]";
 	return c;
@@ -202,8 +251,7 @@ void syms_cache__free(struct syms_cache *c)
 	for (size_t b = 0; c->pids && b < c->npid_buckets; b++) {
 		for (struct syms *s = c->pids[b], *n; s; s = n) {
 			n = s->next;
-			free(s->maps);
-			free(s);
+			snap_free(c, s);
 		}
 	}
 	for (size_t b = 0; c->files && b < c->nfile_buckets; b++) {
@@ -263,51 +311,31 @@ static int rehash_files(struct syms_cache *c)
 	return 0;
 }
 
-static bool same_file(int fd, dev_t dev, ino_t ino)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		return false;
-	/* anonymous-inode or pseudo files report inode 0 in maps: take what we got */
-	return !ino || (st.st_dev == dev && st.st_ino == ino);
-}
-
 /*
  * Opens the file behind a mapping of a live process: map_files/ names the exact inode even
- * when the file was deleted or lives in another mount namespace; /proc/PID/root/PATH covers
- * kernels or privileges without map_files; the plain path last, only for host processes.
+ * when the file was deleted or lives in another mount namespace; the path inside the
+ * process's root covers kernels or privileges without map_files; the plain path last, only
+ * for host processes. Each is checked before it is opened: a regular file, the mapped inode
+ * (inode 0, as anonymous-inode files show in maps, takes what it finds).
  */
 static int open_mapped(int pid, uint64_t start, uint64_t end, const char *path, bool foreign,
 		       dev_t dev, ino_t ino)
 {
-	char buf[4200];
+	struct stat want = { .st_dev = dev, .st_ino = ino };
+	char buf[64];
 	int fd;
 
 	snprintf(buf, sizeof(buf), "/proc/%d/map_files/%llx-%llx", pid,
 		 (unsigned long long)start, (unsigned long long)end);
-	fd = open(buf, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd >= 0 && same_file(fd, dev, ino))
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	if (path[0] != '/')
-		return -ENOENT;
-	if (snprintf(buf, sizeof(buf), "/proc/%d/root%s", pid, path) < (int)sizeof(buf)) {
-		fd = open(buf, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd >= 0 && same_file(fd, dev, ino))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-	}
-	if (foreign)
-		return -ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd >= 0 && same_file(fd, dev, ino))
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	return -ENOENT;
+	fd = fsafe_open_trusted(buf, &want, NULL);
+	if (fd >= 0 || path[0] != '/')
+		return fd >= 0 ? fd : -ENOENT;
+	snprintf(buf, sizeof(buf), "/proc/%d/root", pid);
+	fd = fsafe_open(buf, path, 0, &want, NULL);
+	if (fd >= 0 || foreign)
+		return fd >= 0 ? fd : -ENOENT;
+	fd = fsafe_open(NULL, path, 0, &want, NULL);
+	return fd >= 0 ? fd : -ENOENT;
 }
 
 static struct efile *file_get(struct syms_cache *c, struct syms *s, const struct maps_line *m)
@@ -392,69 +420,132 @@ static int cmp_map(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+struct maps_acc {
+	struct syms_cache *c;
+	struct syms *s;
+	struct map *maps;
+	size_t n, cap;
+};
+
+static int add_map(const struct maps_line *m, void *ctx)
+{
+	struct maps_acc *a = ctx;
+	struct map *mp;
+
+	if (m->perms[2] != 'x' || !strcmp(m->path, "[vsyscall]"))
+		return 0;
+	if (a->n == a->cap) {
+		size_t ncap = a->cap ? a->cap * 2 : 32;
+
+		if (ncap > MAPS_MAX)
+			return 1;
+		mp = realloc(a->maps, ncap * sizeof(*mp));
+		if (!mp)
+			return -ENOMEM;
+		a->maps = mp;
+		a->cap = ncap;
+	}
+	mp = &a->maps[a->n];
+	mp->start = m->start;
+	mp->end = m->end;
+	mp->pgoff = m->pgoff;
+	mp->file = NULL;
+	if (!strcmp(m->path, "[vdso]"))
+		mp->file = &a->c->vdso;
+	else if (m->path[0] == '/' && m->ino)
+		mp->file = file_get(a->c, a->s, m);
+	a->n++;
+	return 0;
+}
+
 /* Reads pid's executable mappings into a new array. */
 static int read_maps(struct syms_cache *c, struct syms *s, struct map **out, size_t *nout)
 {
-	char path[64], line[MAPS_LINE_MAX];
-	struct map *maps = NULL;
-	size_t n = 0, cap = 0;
-	bool partial = false;
+	struct maps_acc a = { .c = c, .s = s };
+	char path[64];
 	FILE *f;
-	int err = 0;
+	int err;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", s->pid);
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? -ESRCH : -errno;
-	while (fgets(line, sizeof(line), f)) {
-		bool whole = strchr(line, '\n') || feof(f);
-		struct maps_line m;
-		struct map *mp;
-
-		if (partial || !whole) {
-			partial = !whole;
-			continue;
-		}
-		if (maps_line__parse(line, &m) || m.perms[2] != 'x')
-			continue;
-		if (!strcmp(m.path, "[vsyscall]"))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-
-			if (ncap > MAPS_MAX)
-				break;
-			mp = realloc(maps, ncap * sizeof(*mp));
-			if (!mp) {
-				err = -ENOMEM;
-				break;
-			}
-			maps = mp;
-			cap = ncap;
-		}
-		mp = &maps[n];
-		mp->start = m.start;
-		mp->end = m.end;
-		mp->pgoff = m.pgoff;
-		mp->file = NULL;
-		if (!strcmp(m.path, "[vdso]"))
-			mp->file = &c->vdso;
-		else if (m.path[0] == '/' && m.ino)
-			mp->file = file_get(c, s, &m);
-		n++;
-	}
 	/* an empty read means the task is gone (or a kernel thread: no mappings either way) */
+	err = maps__read(f, add_map, &a);
 	fclose(f);
-	if (err) {
-		free(maps);
+	if (err < 0 && err != -E2BIG) {
+		free(a.maps);
 		return err;
 	}
-	*out = maps;
-	*nout = n;
+	*out = a.maps;
+	*nout = a.n;
 	return 0;
 }
 
-struct syms *syms_cache__get(struct syms_cache *c, int pid)
+static void snap_free(struct syms_cache *c, struct syms *s)
+{
+	c->snap_mem -= sizeof(*s) + s->n * sizeof(*s->maps);
+	free(s->maps);
+	free(s);
+}
+
+/* Unlinks s from its bucket and the age list. */
+static void snap_unlink(struct syms_cache *c, struct syms *s)
+{
+	struct syms **pp = &c->pids[hash_u64((uint64_t)s->pid, c->npid_buckets)];
+
+	while (*pp && *pp != s)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = s->next;
+	if (s->older)
+		s->older->newer = s->newer;
+	else
+		c->oldest = s->newer;
+	if (s->newer)
+		s->newer->older = s->older;
+	else
+		c->newest = s->older;
+	c->npids--;
+}
+
+static bool snap_gone(struct syms *s)
+{
+	if (!s->dead && !s->failed && proc_start_time(s->pid) != s->start_time)
+		s->dead = true;
+	return s->dead || s->failed;
+}
+
+/*
+ * Past the caps, drops the oldest snapshots of processes that are gone (their stacks then
+ * print as [unknown]): process churn must not grow memory without bound. Live processes'
+ * snapshots are kept; the next attempt waits until the count grew by a quarter.
+ */
+static void prune(struct syms_cache *c)
+{
+	size_t goal = c->max_images * 3 / 4, mem_goal = c->max_bytes / 4 * 3;
+
+	for (struct syms *s = c->oldest, *n; s && (c->npids > goal || c->snap_mem > mem_goal);
+	     s = n) {
+		n = s->newer;
+		if (!snap_gone(s))
+			continue;
+		snap_unlink(c, s);
+		snap_free(c, s);
+		c->evicted++;
+	}
+	c->prune_at = c->npids + c->npids / 4 + 1;
+	if (c->prune_at < c->max_images)
+		c->prune_at = c->max_images;
+}
+
+void syms_cache__set_limits(struct syms_cache *c, size_t images, size_t bytes)
+{
+	c->prune_at = c->max_images = images;
+	c->max_bytes = bytes;
+}
+
+static struct syms *snap_new(struct syms_cache *c, int pid, uint32_t exec_id, uint64_t want_start)
 {
 	size_t h = hash_u64((uint64_t)pid, c->npid_buckets);
 	struct stat st;
@@ -462,32 +553,95 @@ struct syms *syms_cache__get(struct syms_cache *c, int pid)
 	struct syms *s;
 	int err;
 
-	for (s = c->pids[h]; s; s = s->next)
-		if (s->pid == pid)
-			return s;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->pid = pid;
+	s->exec_id = exec_id;
 	s->cache = c;
-	snprintf(path, sizeof(path), "/proc/%d/root", pid);
-	if (c->root_ok && !stat(path, &st))
-		s->foreign_root = st.st_dev != c->root_st.st_dev || st.st_ino != c->root_st.st_ino;
 	s->start_time = proc_start_time(pid);
-	err = read_maps(c, s, &s->maps, &s->n);
-	if (err) {
-		free(s);
-		errno = -err;
-		return NULL;
+	/* only a live process's snapshot makes room: a report asking for gone ones must not
+	 * drop snapshots it still needs */
+	if (s->start_time && (c->npids >= c->prune_at || c->snap_mem > c->max_bytes))
+		prune(c);
+	if (!s->start_time || (want_start && s->start_time != want_start)) {
+		/* gone, or its pid is another process's now: remember, resolve nothing */
+		s->failed = true;
+		s->start_time = want_start;
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/root", pid);
+		if (c->root_ok && !stat(path, &st))
+			s->foreign_root = st.st_dev != c->root_st.st_dev ||
+					  st.st_ino != c->root_st.st_ino;
+		err = read_maps(c, s, &s->maps, &s->n);
+		if (err)
+			s->failed = true;
+		/* the image may have changed while we read: it must still be the same process */
+		else if (proc_start_time(pid) != s->start_time)
+			s->dead = true;
 	}
 	s->refreshed_ns = mono_ns();
 	c->snap_mem += sizeof(*s) + s->n * sizeof(*s->maps);
 	s->next = c->pids[h];
 	c->pids[h] = s;
+	s->older = c->newest;
+	if (c->newest)
+		c->newest->newer = s;
+	else
+		c->oldest = s;
+	c->newest = s;
 	c->npids++;
 	if (c->npids > c->npid_buckets * 2)
 		rehash_pids(c);
 	return s;
+}
+
+static struct syms *ret_snap(struct syms *s)
+{
+	if (s && s->failed) {
+		errno = ESRCH;
+		return NULL;
+	}
+	return s;
+}
+
+struct syms *syms_cache__get(struct syms_cache *c, int pid)
+{
+	size_t h = hash_u64((uint64_t)pid, c->npid_buckets);
+
+	/* the newest image of that pid (buckets are in creation order, newest first) */
+	for (struct syms *s = c->pids[h]; s; s = s->next)
+		if (s->pid == pid)
+			return ret_snap(s);
+	return ret_snap(snap_new(c, pid, EXEC_ANY, 0));
+}
+
+struct syms *syms_cache__get_id(struct syms_cache *c, const struct syms_id *id)
+{
+	uint64_t ticks = id->start_ns / c->ns_per_tick;
+	size_t h = hash_u64((uint64_t)id->pid, c->npid_buckets);
+	struct syms *any = NULL, *s;
+
+	if (!ticks)
+		return syms_cache__get(c, id->pid);
+	for (s = c->pids[h]; s; s = s->next) {
+		if (s->pid != id->pid || s->start_time != ticks)
+			continue;
+		if (s->exec_id == id->exec_id)
+			return ret_snap(s);
+		if (s->exec_id == EXEC_ANY && !any)
+			any = s;
+	}
+	/* taken by pid alone before the first sample (-p): that is this image */
+	if (any) {
+		any->exec_id = id->exec_id;
+		return ret_snap(any);
+	}
+	/* an exec: the previous images keep their mappings, frozen */
+	for (s = c->pids[h]; s; s = s->next)
+		if (s->pid == id->pid && s->start_time == ticks)
+			s->superseded = true;
+	return ret_snap(snap_new(c, id->pid, id->exec_id, ticks));
 }
 
 int syms__pid(const struct syms *s)
@@ -502,7 +656,8 @@ static void refresh(struct syms *s)
 	size_t nn = 0, k;
 
 	s->refreshed_ns = mono_ns();
-	if (s->dead || proc_start_time(s->pid) != s->start_time || !s->start_time) {
+	if (s->dead || s->superseded || !s->start_time ||
+	    proc_start_time(s->pid) != s->start_time) {
 		s->dead = true;
 		return;
 	}
@@ -592,6 +747,7 @@ static void load_file(struct syms_cache *c, struct efile *f)
 		roots[0] = root;
 		roots[1] = "";
 	}
+	o.stop = c->stop;
 	if (!elf_syms__load(fd, f->path, &o, &f->es)) {
 		f->state = F_LOADED;
 		c->files_read++;
@@ -610,7 +766,7 @@ int syms__resolve(struct syms *s, uint64_t addr, struct usym *u)
 
 	memset(u, 0, sizeof(*u));
 	m = find_map(s, addr);
-	if (!m && !s->dead && mono_ns() - s->refreshed_ns >= REFRESH_NS) {
+	if (!m && !s->dead && !s->superseded && mono_ns() - s->refreshed_ns >= REFRESH_NS) {
 		refresh(s);
 		m = find_map(s, addr);
 	}
@@ -638,6 +794,11 @@ int syms__resolve(struct syms *s, uint64_t addr, struct usym *u)
 	return 0;
 }
 
+void syms_cache__set_stop(struct syms_cache *c, bool (*stop)(void))
+{
+	c->stop = stop;
+}
+
 void syms_cache__stats(const struct syms_cache *c, struct syms_stats *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -646,6 +807,7 @@ void syms_cache__stats(const struct syms_cache *c, struct syms_stats *st)
 	st->files_read = c->files_read;
 	st->debug_files = c->debug_files;
 	st->fds = c->fds;
+	st->evicted = c->evicted;
 	st->mem = c->snap_mem + (c->npid_buckets + c->nfile_buckets) * sizeof(void *) +
 		  c->nfiles * sizeof(struct efile);
 	for (size_t b = 0; b < c->nfile_buckets; b++)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the symbolizer (kallsyms, /proc/PID/maps, ELF files) on fixtures the build makes. */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include "elfsym.h"
+#include "fsafe.h"
 #include "ksyms.h"
 #include "syms.h"
 
@@ -91,6 +94,45 @@ static void test_ksyms_find(void **state)
 	assert_null(ksyms__find(ks, 0xffffffffd0000000, &off));
 	assert_non_null(ksyms__get(ks, "mod_fn"));
 	assert_null(ksyms__get(ks, "__pfx_do_one"));
+	ksyms__free(ks);
+}
+
+static int count_ksym(const struct ksym *s, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* By name: every alias, exact names and globs. */
+static void test_ksyms_by_name(void **state)
+{
+	struct ksyms *ks = ks_from(kallsyms_fixture);
+	const struct ksym *s;
+	int n = 0;
+
+	assert_non_null(ks);
+	s = ksyms__get(ks, "__do_two");
+	assert_non_null(s);
+	assert_int_equal(s->addr, 0xffffffff81000200);
+	s = ksyms__get(ks, "do_two");
+	assert_non_null(s);
+	assert_int_equal(s->addr, 0xffffffff81000200);
+	assert_non_null(ksyms__get(ks, "_stext"));
+	assert_null(ksyms__get(ks, "do_thr"));
+	assert_null(ksyms__get(ks, "zzz"));
+	assert_int_equal(ksyms__aliases(ks, 0xffffffff81000200, count_ksym, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ksyms__foreach(ks, "do_*", count_ksym, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ksyms__foreach(ks, "mod_fn*", count_ksym, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ksyms__foreach(ks, NULL, count_ksym, &n), 0);
+	assert_int_equal(n, (int)ksyms__count(ks));
+	/* the best alias still names the address */
+	assert_string_equal(ksyms__find(ks, 0xffffffff81000201, NULL)->name, "do_two");
 	ksyms__free(ks);
 }
 
@@ -299,6 +341,29 @@ static void test_elf_debuglink(void **state)
 	expect_no_debug("fix_bid", NULL);
 }
 
+static bool stop_now(void)
+{
+	return true;
+}
+
+/* A stop request (a signal during the report) abandons the reading of a file, promptly. */
+static void test_elf_stop(void **state)
+{
+	struct elf_syms_opts o = { .stop = stop_now };
+	struct elf_syms *es = NULL;
+	uint64_t va;
+	int fd = open(fix("fix_nobid"), O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(elf_syms__load(fd, fix("fix_nobid"), &o, &es), -EINTR);
+	close(fd);
+	assert_null(es);
+	/* without one, the same file loads, with the debug file's symbols */
+	es = load(fix("fix_nobid"), NULL);
+	assert_int_equal(elf_syms__lookup(es, "fix_beta", &va), 0);
+	elf_syms__free(es);
+}
+
 static void test_elf_cxx(void **state)
 {
 	struct elf_syms *es = load(fix("fix_cxx"), NULL);
@@ -317,6 +382,105 @@ static void test_elf_cxx(void **state)
 	elf_syms__free(es);
 	assert_null(sym_demangle("main"));
 	assert_null(sym_demangle("_Zgarbage"));
+}
+
+struct names {
+	char v[16][128];
+	uint64_t addr[16];
+	int n;
+};
+
+static int collect(const struct elf_sym *s, void *ctx)
+{
+	struct names *nm = ctx;
+
+	if (nm->n < 16) {
+		snprintf(nm->v[nm->n], sizeof(nm->v[0]), "%s", s->name);
+		nm->addr[nm->n++] = s->addr;
+	}
+	return 0;
+}
+
+static bool has_name(const struct names *nm, const char *name)
+{
+	for (int i = 0; i < nm->n; i++)
+		if (!strcmp(nm->v[i], name))
+			return true;
+	return false;
+}
+
+/* Lookups by name: every alias of an address, exact names, globs, demangled names. */
+static void test_elf_by_name(void **state)
+{
+	struct elf_syms *es = load(fix("libfix.so"), NULL);
+	struct names nm = { 0 };
+	struct elf_sym s, t;
+	uint64_t off, back;
+
+	assert_int_equal(elf_syms__by_name(es, "fixlib_epsilon", &s), 0);
+	assert_int_equal(s.bind, 1 /* STB_GLOBAL */);
+	assert_int_equal(elf_syms__by_name(es, "__fixlib_epsilon", &t), 0);
+	assert_int_equal(t.addr, s.addr);
+	assert_int_equal(elf_syms__by_name(es, "fixlib_epsilon_weak", &t), 0);
+	assert_int_equal(t.addr, s.addr);
+	assert_int_equal(t.bind, 2 /* STB_WEAK */);
+	assert_int_equal(elf_syms__by_name(es, "fixlib_eps", &t), -ENOENT);
+	assert_int_equal(elf_syms__aliases(es, s.addr, collect, &nm), 0);
+	assert_int_equal(nm.n, 3);
+	assert_string_equal(nm.v[0], "fixlib_epsilon");	/* the best name first */
+	assert_true(has_name(&nm, "__fixlib_epsilon"));
+	assert_true(has_name(&nm, "fixlib_epsilon_weak"));
+	assert_string_equal(elf_syms__find(es, s.addr + 1, &off), "fixlib_epsilon");
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(elf_syms__foreach(es, "fixlib_*", collect, &nm), 0);
+	assert_int_equal(nm.n, 4);	/* gamma, delta, epsilon, epsilon_weak */
+	assert_true(has_name(&nm, "fixlib_delta"));
+	/* vaddr -> file offset -> vaddr (a uprobe's offset) */
+	assert_int_equal(elf_syms__vaddr_to_off(es, s.addr, &off), 0);
+	assert_int_equal(elf_syms__off_to_vaddr(es, off, &back), 0);
+	assert_int_equal(back, s.addr);
+	assert_int_equal(elf_syms__vaddr_to_off(es, 0xfffffffff000, &off), -ENOENT);
+	elf_syms__free(es);
+
+	/* C++: by demangled and by mangled name, globs on either */
+	es = load(fix("fix_cxx"), NULL);
+	assert_int_equal(elf_syms__by_name(es, "fixns::Widget::spin(int)", &s), 0);
+	assert_string_equal(s.raw, "_ZN5fixns6Widget4spinEi");
+	assert_int_equal(elf_syms__by_name(es, "_ZN5fixns6Widget4spinEi", &t), 0);
+	assert_int_equal(t.addr, s.addr);
+	assert_string_equal(t.name, "fixns::Widget::spin(int)");
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(elf_syms__foreach(es, "*fixns::*", collect, &nm), 0);
+	assert_true(has_name(&nm, "fixns::Widget::spin(int)"));
+	assert_true(has_name(&nm, "int fixns::twice<int>(int)"));
+	elf_syms__free(es);
+}
+
+/* glibc's own aliases, through its .dynsym (versions cut): malloc and __libc_malloc. */
+static void test_elf_libc_aliases(void **state)
+{
+	char line[4400], path[4200] = "";
+	struct names nm = { 0 };
+	struct elf_syms *es;
+	struct elf_sym s;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "/libc.so.6") && sscanf(line, "%*s %*s %*s %*s %*s %4199s", path))
+			break;
+	fclose(f);
+	if (!path[0])
+		skip();
+	es = load(path, (const char *const[]){ "/nonexistent", NULL });
+	assert_int_equal(elf_syms__by_name(es, "malloc", &s), 0);
+	assert_int_equal(elf_syms__aliases(es, s.addr, collect, &nm), 0);
+	assert_true(has_name(&nm, "malloc"));
+	assert_true(has_name(&nm, "__libc_malloc"));
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(elf_syms__foreach(es, "mallo?", collect, &nm), 0);
+	assert_int_equal(nm.n, 1);
+	elf_syms__free(es);
 }
 
 static int load_buf(const void *buf, size_t n)
@@ -372,6 +536,144 @@ static void test_elf_malformed(void **state)
 	}
 	free(img);
 	free(mut);
+}
+
+/*
+ * A minimal ELF64 with n function symbols in .symtab, all named by one len-byte string: the
+ * 12 MB file that took a per-symbol-copy reader to 2 GB.
+ */
+static unsigned char *shared_name_elf(size_t n, size_t len, size_t *size)
+{
+	const char shstr[] = "\0.text\0.symtab\0.strtab\0.shstrtab";
+	size_t symoff = 4096, strsz = len + 2, stroff = symoff + (n + 1) * 24;
+	size_t shstroff = stroff + strsz, shoff = (shstroff + sizeof(shstr) + 7) & ~(size_t)7;
+	unsigned char *img;
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+
+	*size = shoff + 5 * sizeof(Elf64_Shdr);
+	img = calloc(1, *size);
+	assert_non_null(img);
+	eh = (Elf64_Ehdr *)img;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_DYN;
+	eh->e_shoff = shoff;
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_shentsize = sizeof(Elf64_Shdr);
+	eh->e_shnum = 5;
+	eh->e_shstrndx = 4;
+	for (size_t i = 1; i <= n; i++) {
+		Elf64_Sym *sym = (Elf64_Sym *)(img + symoff) + i;
+
+		sym->st_name = 1;
+		sym->st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+		sym->st_shndx = 1;
+		sym->st_value = 0x1000 + i * 16;
+		sym->st_size = 16;
+	}
+	memset(img + stroff + 1, 'x', len);
+	memcpy(img + shstroff, shstr, sizeof(shstr));
+	sh = (Elf64_Shdr *)(img + shoff);
+	sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_PROGBITS, .sh_addr = 0x1000,
+			      .sh_size = 0x1000000 };
+	sh[2] = (Elf64_Shdr){ .sh_name = 7, .sh_type = SHT_SYMTAB, .sh_offset = symoff,
+			      .sh_size = (n + 1) * 24, .sh_link = 3, .sh_entsize = 24 };
+	sh[3] = (Elf64_Shdr){ .sh_name = 15, .sh_type = SHT_STRTAB, .sh_offset = stroff,
+			      .sh_size = strsz };
+	sh[4] = (Elf64_Shdr){ .sh_name = 23, .sh_type = SHT_STRTAB, .sh_offset = shstroff,
+			      .sh_size = sizeof(shstr) };
+	return img;
+}
+
+/*
+ * Names are shared, not copied per symbol: 50k symbols with one 4 KB name cost 16 bytes each;
+ * 500k of them (most symbols sharing few names: made to cost us) are no symbols at all.
+ */
+static void test_elf_shared_names(void **state)
+{
+	size_t size, n = 50000;
+	unsigned char *img = shared_name_elf(n, 4096, &size);
+	struct elf_syms *es;
+	struct elf_sym s;
+	uint64_t off;
+
+	assert_int_equal(elf_syms__load_mem(img, size, &(struct elf_syms_opts){ .no_debug = true },
+					    &es), 0);
+	assert_int_equal(elf_syms__count(es), n);
+	assert_true(elf_syms__mem(es) < n * 16 + (64 << 10));
+	assert_non_null(elf_syms__find(es, 0x1000 + 16 * 1000 + 3, &off));
+	assert_int_equal(off, 3);
+	/* the name index too: one name, sorted without comparing it n log n times over */
+	assert_int_equal(elf_syms__by_name(es, "x", &s), -ENOENT);
+	assert_true(elf_syms__mem(es) < n * 20 + (64 << 10));
+	elf_syms__free(es);
+	free(img);
+
+	n = 500000;
+	img = shared_name_elf(n, 4096, &size);
+	assert_int_equal(elf_syms__load_mem(img, size, &(struct elf_syms_opts){ .no_debug = true },
+					    &es), 0);
+	assert_int_equal(elf_syms__count(es), 0);
+	assert_true(elf_syms__mem(es) < (64 << 10));
+	elf_syms__free(es);
+	free(img);
+}
+
+/* ---- opening files of other users ---- */
+
+static void test_fsafe(void **state)
+{
+	char d[] = "/tmp/bpfbox-fsafe-XXXXXX", p[4200], r[4200];
+	struct stat st, want;
+	int fd;
+
+	assert_non_null(mkdtemp(d));
+	snprintf(p, sizeof(p), "%s/file", d);
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0 && write(fd, "x", 1) == 1);
+	close(fd);
+	fd = fsafe_open(NULL, p, 0, NULL, &st);
+	assert_true(fd >= 0);
+	assert_true(S_ISREG(st.st_mode));
+	close(fd);
+	/* the expected inode, or nothing */
+	want = st;
+	want.st_ino++;
+	assert_int_equal(fsafe_open(NULL, p, 0, &want, NULL), -ESTALE);
+	/* no FIFO, device or directory is opened (a FIFO without writer would block) */
+	snprintf(p, sizeof(p), "%s/fifo", d);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(fsafe_open(NULL, p, 0, NULL, NULL), -EINVAL);
+	assert_int_equal(fsafe_open_trusted(p, NULL, NULL), -EINVAL);
+	assert_int_equal(fsafe_open(NULL, "/dev/null", 0, NULL, NULL), -EINVAL);
+	assert_int_equal(fsafe_open(NULL, d, 0, NULL, NULL), -EINVAL);
+	/* inside a root, an absolute symlink stays inside it */
+	snprintf(r, sizeof(r), "%s/root", d);
+	assert_int_equal(mkdir(r, 0700), 0);
+	snprintf(p, sizeof(p), "%s/root/passwd", d);
+	assert_int_equal(symlink("/etc/passwd", p), 0);
+	assert_int_equal(fsafe_open(r, "/passwd", 0, NULL, NULL), -ENOENT);
+	snprintf(p, sizeof(p), "%s/root/up", d);
+	assert_int_equal(symlink("../file", p), 0);
+	assert_int_equal(fsafe_open(r, "/up", 0, NULL, NULL), -ENOENT);
+	/* debug files: no symlink, unless root made it */
+	snprintf(p, sizeof(p), "%s/link", d);
+	assert_int_equal(symlink("file", p), 0);
+	if (!geteuid()) {
+		fd = fsafe_open(NULL, p, FSAFE_NO_SYMLINKS, NULL, NULL);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(lchown(p, 65534, 65534), 0);
+	}
+	assert_int_equal(fsafe_open(NULL, p, FSAFE_NO_SYMLINKS, NULL, NULL), -ELOOP);
+	fd = fsafe_open(NULL, p, 0, NULL, NULL);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "rm -rf '%s'", d);
+	assert_int_equal(system(p), 0);
 }
 
 /* ---- live processes ---- */
@@ -563,6 +865,75 @@ static void test_read_once(void **state)
 	syms_cache__free(c);
 }
 
+/* Process churn: snapshots of exited processes are dropped past the limits, live ones kept. */
+static void test_churn_bounded(void **state)
+{
+	struct syms_cache *c = syms_cache__new(0);
+	struct syms_stats st;
+	struct child live, ch;
+	struct syms *s;
+
+	syms_cache__set_limits(c, 8, 1 << 30);
+	spawn(&live, fix("fix_pie"));
+	s = syms_cache__get(c, live.pid);
+	assert_non_null(s);
+	for (int i = 0; i < 24; i++) {
+		spawn(&ch, fix("fix_nopie"));
+		assert_non_null(syms_cache__get(c, ch.pid));
+		reap(&ch);
+	}
+	syms_cache__stats(c, &st);
+	assert_true(st.pids <= 10);
+	assert_true(st.evicted >= 14);
+	/* the live process's snapshot survived */
+	assert_ptr_equal(syms_cache__get(c, live.pid), s);
+	expect_usym(s, addr_of(&live, "fix_alpha"), "fix_alpha", "fix_pie");
+	reap(&live);
+	syms_cache__free(c);
+}
+
+/* Snapshots per image: a pid announced with another start time is another process. */
+static void test_image_keys(void **state)
+{
+	struct syms_cache *c = syms_cache__new(0);
+	struct child ch;
+	struct syms *s, *t;
+	struct syms_id id;
+	char path[64], buf[1024], *p;
+	unsigned long long ticks;
+	FILE *f;
+
+	spawn(&ch, fix("fix_pie"));
+	snprintf(path, sizeof(path), "/proc/%d/stat", ch.pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	p = strrchr(buf, ')');
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	assert_non_null(p);
+	ticks = strtoull(p + 1, NULL, 10);
+	id = (struct syms_id){ .pid = ch.pid, .start_ns = ticks * (1000000000ull /
+				(unsigned long long)sysconf(_SC_CLK_TCK)), .exec_id = 7 };
+	s = syms_cache__get_id(c, &id);
+	assert_non_null(s);
+	expect_usym(s, addr_of(&ch, "fix_alpha"), "fix_alpha", "fix_pie");
+	assert_ptr_equal(syms_cache__get_id(c, &id), s);
+	/* another exec of the same process: an image of its own */
+	id.exec_id = 8;
+	t = syms_cache__get_id(c, &id);
+	assert_non_null(t);
+	assert_ptr_not_equal(t, s);
+	/* the same pid started at another time (reused): not this process, nothing */
+	id.start_ns += 1000000000ull;
+	errno = 0;
+	assert_null(syms_cache__get_id(c, &id));
+	assert_int_equal(errno, ESRCH);
+	reap(&ch);
+	syms_cache__free(c);
+}
+
 static size_t vdso_size(const unsigned char *base)
 {
 	uint64_t shoff;
@@ -610,6 +981,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ksyms_find),
+		cmocka_unit_test(test_ksyms_by_name),
 		cmocka_unit_test(test_ksyms_restricted),
 		cmocka_unit_test(test_ksyms_malformed),
 		cmocka_unit_test(test_ksyms_live),
@@ -617,13 +989,20 @@ int main(void)
 		cmocka_unit_test(test_elf_pie),
 		cmocka_unit_test(test_elf_stripped),
 		cmocka_unit_test(test_elf_debuglink),
+		cmocka_unit_test(test_elf_stop),
 		cmocka_unit_test(test_elf_cxx),
+		cmocka_unit_test(test_elf_by_name),
+		cmocka_unit_test(test_elf_libc_aliases),
 		cmocka_unit_test(test_elf_malformed),
+		cmocka_unit_test(test_elf_shared_names),
+		cmocka_unit_test(test_fsafe),
 		cmocka_unit_test(test_live_pie_lib),
 		cmocka_unit_test(test_live_exited),
 		cmocka_unit_test(test_live_deleted),
 		cmocka_unit_test(test_live_cxx_debuglink),
 		cmocka_unit_test(test_read_once),
+		cmocka_unit_test(test_churn_bounded),
+		cmocka_unit_test(test_image_keys),
 		cmocka_unit_test(test_vdso),
 	};
 	ssize_t n = readlink("/proc/self/exe", fixd, sizeof(fixd) - 16);

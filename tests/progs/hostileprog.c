@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Targets for the symbolizer's hostile-process tests (tests/run/hostile.sh):
+ *   hostileprog spin SECS               spin in hostile_spin for SECS seconds
+ *   hostileprog exec SECS PROG ARG...   spin in hostile_before_exec, then exec PROG
+ *   hostileprog reuse SECS PROG ARG...  a child spins in hostile_first_life and exits; then
+ *                                       a new process gets its pid (clone3 set_tid) and execs
+ *                                       PROG; prints "reused P" (exit 3: no set_tid here)
+ *   hostileprog memfd SECS              re-run this program from a memfd, spinning
+ *   hostileprog maxrss PROG ARG...      run PROG, then print "maxrss KB" on stderr
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile unsigned long sink;
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void noop(void)
+{
+}
+static void (*volatile keep_frame)(void) = noop;
+
+/* each spinner calls through a pointer so that it keeps a frame of its own */
+#define SPINNER(name)								\
+	__attribute__((noinline)) void name(double secs)			\
+	{									\
+		double end = now() + secs;					\
+		while (now() < end) {						\
+			for (int i = 0; i < 100000; i++)			\
+				sink = sink * 6364136223846793005ul + 1;	\
+			keep_frame();						\
+		}								\
+	}
+SPINNER(hostile_spin)
+SPINNER(hostile_before_exec)
+SPINNER(hostile_first_life)
+
+static int run_reuse(double secs, char **argv)
+{
+	struct clone_args ca = { .exit_signal = SIGCHLD };
+	pid_t a, b;
+	int st;
+
+	a = fork();
+	if (a < 0)
+		return 1;
+	if (!a) {
+		hostile_first_life(secs);
+		_exit(0);
+	}
+	waitpid(a, &st, 0);
+	ca.set_tid = (uint64_t)(uintptr_t)&a;
+	ca.set_tid_size = 1;
+	b = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (b < 0) {
+		fprintf(stderr, "hostileprog: clone3 set_tid: %s\n", strerror(errno));
+		return 3;
+	}
+	if (!b) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	printf("reused %d\n", (int)b);
+	fflush(stdout);
+	waitpid(b, &st, 0);
+	return b == a ? 0 : 3;
+}
+
+static int run_memfd(const char *secs)
+{
+	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), fd;
+	char *const args[] = { "hostileprog", "spin", (char *)secs, NULL };
+	struct stat st;
+
+	fd = (int)syscall(SYS_memfd_create, "hostile-memfd", 0);
+	if (in < 0 || fd < 0 || fstat(in, &st) ||
+	    sendfile(fd, in, NULL, (size_t)st.st_size) != st.st_size)
+		return 1;
+	fexecve(fd, args, environ);
+	return 1;
+}
+
+static int run_maxrss(char **argv)
+{
+	struct rusage ru;
+	int st;
+	pid_t p = fork();
+
+	if (p < 0)
+		return 1;
+	if (!p) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (wait4(p, &st, 0, &ru) < 0)
+		return 1;
+	fprintf(stderr, "maxrss %ld\n", ru.ru_maxrss);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int main(int argc, char **argv)
+{
+	double secs = argc > 2 ? atof(argv[2]) : 1.0;
+
+	if (argc > 2 && !strcmp(argv[1], "spin")) {
+		hostile_spin(secs);
+		return 0;
+	}
+	if (argc > 3 && !strcmp(argv[1], "exec")) {
+		hostile_before_exec(secs);
+		execv(argv[3], argv + 3);
+		return 127;
+	}
+	if (argc > 3 && !strcmp(argv[1], "reuse"))
+		return run_reuse(secs, argv + 3);
+	if (argc > 2 && !strcmp(argv[1], "memfd"))
+		return run_memfd(argv[2]);
+	if (argc > 2 && !strcmp(argv[1], "maxrss"))
+		return run_maxrss(argv + 2);
+	fprintf(stderr, "usage: hostileprog spin|exec|reuse|memfd|maxrss ...\n");
+	return 2;
+}
