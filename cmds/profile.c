@@ -19,6 +19,7 @@
 #include "ksyms.h"
 #include "opts.h"
 #include "out.h"
+#include "pinmap.h"
 #include "profile.h"
 #include "profile.skel.h"
 #include "run.h"
@@ -421,25 +422,12 @@ static void parse_args(int argc, char **argv)
 		o.freq = 49;
 }
 
-/* Pinned filter maps (--cgroupmap, --mntnsmap) replace the object's own before load. */
-static int reuse_pinned(struct bpf_map *m, const char *path, const char *what)
-{
-	int fd = bpf_obj_get(path), err;
-
-	if (fd < 0)
-		return err_report(ERR_OPEN, -errno, "opening the pinned %s %s", what, path);
-	err = bpf_map__reuse_fd(m, fd);
-	close(fd);
-	if (err)
-		return err_report(ERR_OPEN, err, "using the pinned %s %s", what, path);
-	return 0;
-}
-
 static int setup(struct prof *p)
 {
 	struct profile_bpf *skel;
 	const struct id_list *l;
 	uint8_t yes = 1;
+	char why[256];
 
 	p->skel = skel = profile_bpf__open_opts(skel_open_opts());
 	if (!skel)
@@ -456,10 +444,10 @@ static int setup(struct prof *p)
 	skel->rodata->stack_bytes = (uint32_t)o.depth * sizeof(uint64_t);
 	/* only first-sight announcements travel through it: a few bytes per process */
 	bpf_map__set_max_entries(skel->maps.events, 64 * 1024);
-	if (o.cgroupmap && reuse_pinned(skel->maps.cgroupset, o.cgroupmap, "cgroup map"))
-		return 1;
-	if (o.mntnsmap && reuse_pinned(skel->maps.mntnsset, o.mntnsmap, "mount namespace map"))
-		return 1;
+	if (o.cgroupmap && pinmap__reuse(skel->maps.cgroupset, o.cgroupmap, why, sizeof(why)))
+		return err_msg("--cgroupmap %s: %s", o.cgroupmap, why), 1;
+	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why)))
+		return err_msg("--mntnsmap %s: %s", o.mntnsmap, why), 1;
 	if (skel_load(skel->skeleton))
 		return 1;
 	l = o.pids.n ? &o.pids : &o.tids;

@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "opts.h"
+#include "out.h"
 
 const char *err_applet = "bpfbox";
 
@@ -94,15 +95,24 @@ static const char *hint(enum err_stage stage, int err)
 	return "run 'bpfbox check-config' to see what this kernel supports";
 }
 
+/* "APPLET: MESSAGE" with the message escaped: it may carry paths and names users chose. */
+static void vmsg(const char *fmt, va_list ap)
+{
+	char buf[1024];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fprintf(stderr, "%s: ", err_applet);
+	out_text(stderr, buf);
+}
+
 int err_report(enum err_stage stage, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (err < 0)
 		err = -err;
-	fprintf(stderr, "%s: ", err_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s; %s\n", err == 524 ? "operation not supported" : strerror(err),
 		hint(stage, err));
@@ -115,11 +125,20 @@ void err_msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", err_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int err_output(int rc)
+{
+	int err = out_flush();
+
+	if (!err || err == -EPIPE)
+		return rc;
+	fprintf(stderr, "%s: writing the output: %s\n", err_applet, strerror(-err));
+	return 1;
 }
 
 void err_debug(const char *fmt, ...)
@@ -128,9 +147,8 @@ void err_debug(const char *fmt, ...)
 
 	if (!opt_verbose)
 		return;
-	fprintf(stderr, "%s: ", err_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

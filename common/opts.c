@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "opts.h"
+#include "out.h"
 
 bool opt_json;
 int opt_verbose;
@@ -47,12 +49,15 @@ static const struct opt common_opts[] = {
 
 void usage_error(const struct cmd_spec *spec, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", spec->name);
+	/* the message echoes what the user typed: escaped like all text output */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s: ", spec->name);
+	out_text(stderr, buf);
 	fprintf(stderr, " (see '%s --help')\n", spec->name);
 	exit(2);
 }
@@ -221,7 +226,7 @@ int opts_parse(const struct cmd_spec *spec, int argc, char **argv)
 
 		if (c == COMPLETE_OPT) {
 			opts_complete(spec, stdout);
-			exit(0);
+			exit(err_output(0));
 		}
 		if (c == '?' || c == ':')
 			bad_option(spec, opts, n, c, argv[optind - 1]);
@@ -232,7 +237,7 @@ int opts_parse(const struct cmd_spec *spec, int argc, char **argv)
 				o = opts[i];
 		if (o == &common_opts[0]) {
 			opts_help(spec, stdout);
-			exit(0);
+			exit(err_output(0));
 		}
 		apply(spec, o, optarg);
 	}
