@@ -113,6 +113,11 @@ void out_text(FILE *f, const char *s)
 	esc_write(f, s, strlen(s), false);
 }
 
+void out_textn(FILE *f, const char *s, size_t n)
+{
+	esc_write(f, s, n, false);
+}
+
 /* Rows are rendered per event at high rates: pad by hand rather than through printf. */
 static void pad_n(FILE *f, int width, const char *s, size_t len)
 {

@@ -78,6 +78,7 @@ int out_error(void);
  * controls and invalid UTF-8, so that no input can forge a line or reach the terminal raw.
  */
 void out_text(FILE *f, const char *s);
+void out_textn(FILE *f, const char *s, size_t n);	/* the first n bytes of s */
 
 /* Time helpers shared by applets. */
 void out_hhmmss(char buf[16]);			/* local wall clock "HH:MM:SS" */

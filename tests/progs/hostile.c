@@ -9,6 +9,8 @@
  *                                   KEYs (decimal; value all ones)
  *   hostile pinprog PATH            pin a trivial socket filter program at PATH
  *   hostile cgid DIR                print the cgroup v2 id of cgroup directory DIR
+ *   hostile evilsym DIR             copy this program to DIR with its spinning function renamed
+ *                                   to control characters and invalid UTF-8, and run it spinning
  * Arguments are taken as raw bytes; "\xHH", "\n" and "\e" in them are decoded first, so the
  * shell scripts can pass control characters without quoting tricks.
  */
@@ -142,8 +144,44 @@ static int cgid(const char *dir)
 	return 0;
 }
 
+/* Same length as the name it replaces: "ev ESC[2J LF CR il TAB sym DEL 0xff abc". */
+#define EVIL_NAME "ev\x1b[2J\n\ril\tsym\x7f\xff" "abc"
+void evil_spin(void) __asm__("bpfboxEVILSYMmarker");
+__attribute__((noinline)) void evil_spin(void)
+{
+	for (volatile unsigned long i = 0;; i++)
+		;
+}
+
+static int evilsym(const char *dir)
+{
+	static char buf[16 << 20];
+	const char marker[] = "bpfboxEVILSYMmarker";
+	char path[4096];
+	ssize_t n, k = 0;
+	int in = open("/proc/self/exe", O_RDONLY), out;
+
+	_Static_assert(sizeof(marker) == sizeof(EVIL_NAME), "same length");
+	while (in >= 0 && (n = read(in, buf + k, sizeof(buf) - (size_t)k)) > 0)
+		k += n;
+	for (char *p = buf; (p = memmem(p, (size_t)(buf + k - p), marker, sizeof(marker) - 1));)
+		memcpy(p, EVIL_NAME, sizeof(marker) - 1);
+	snprintf(path, sizeof(path), "%s/evilsym-bin", dir);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (out < 0 || write(out, buf, (size_t)k) != k || close(out)) {
+		fprintf(stderr, "hostile: writing %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	execl(path, path, "spin", (char *)NULL);
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "spin"))
+		evil_spin();
+	if (argc == 3 && !strcmp(argv[1], "evilsym"))
+		return evilsym(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "open")) {
 		for (int i = 2; i < argc; i++) {
 			int fd = open(decode(argv[i]), O_RDONLY);

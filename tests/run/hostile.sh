@@ -87,6 +87,20 @@ stop_tool INT
 check exec-args-escaped has "$TMPD/ex" "arg\\x1b[31m tab\\t"
 check exec-no-raw-esc lacks "$TMPD/ex" "$ESC"
 
+# profile: symbol names come from ELF files other users write
+"$H" evilsym "$TMPD" & _ev=$!
+sleep 0.3
+evil='ev\x1b[2J\n\ril\tsym\x7f\xffabc'
+for mode in text:"" folded:-f json:-j; do
+	"$BPFBOX" profile ${mode#*:} -p $_ev 1 >"$TMPD/evil-${mode%%:*}" 2>&1
+	check "symbol-${mode%%:*}-no-raw-esc" lacks "$TMPD/evil-${mode%%:*}" "$ESC"
+done
+kill $_ev
+wait $_ev 2>/dev/null
+check symbol-text-escaped has "$TMPD/evil-text" "    $evil+0x"
+check symbol-folded-escaped has "$TMPD/evil-folded" ";main;$evil "
+check symbol-json-escaped has "$TMPD/evil-json" '"ev\u001b[2J\n\u000dil\tsym\u007f\udcffabc+0x'
+
 # usage errors that echo what was typed
 "$BPFBOX" opensnoop "--x$ESC[2J" 2>"$TMPD/usage.err"
 check usage-echo-status [ $? -eq 2 ]
