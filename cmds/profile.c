@@ -39,6 +39,25 @@ static struct {
 } o = { .cpu = -1, .stack_storage = 16384, .hash_storage = 40960,
 	.depth = PROFILE_MAX_DEPTH };
 
+/*
+ * Each stored stack pins --perf-max-stack-depth * 8 bytes of kernel memory (about 1 KiB):
+ * 262144 of them took 285 MB. The cap keeps the worst case near 70 MB.
+ */
+#define STACK_STORAGE_MAX 65536
+
+static const char *parse_stack_storage(const char *arg, void *dst)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > STACK_STORAGE_MAX)
+		return "a number from 1 to 65536 (each stack takes up to 1 KiB of kernel memory)";
+	*(long *)dst = v;
+	return NULL;
+}
+
 static const struct opt opts[] = {
 	{ 'p', "pid", OPT_FN, "PID[,PID]", "profile these process ids only", &o.pids,
 	  .parse = opt_parse_pid_list, .complete = "pid" },
@@ -61,8 +80,8 @@ static const struct opt opts[] = {
 	  &o.folded },
 	{ 0, "hash-storage-size", OPT_LONG, "N", "number of stack pairs counted (default 40960)",
 	  &o.hash_storage, 1, 1 << 24 },
-	{ 0, "stack-storage-size", OPT_LONG, "N", "number of unique stack traces kept "
-	  "(default 16384)", &o.stack_storage, 1, 1 << 24 },
+	{ 0, "stack-storage-size", OPT_FN, "N", "number of unique stack traces kept "
+	  "(default 16384)", &o.stack_storage, .parse = parse_stack_storage },
 	{ 0, "perf-max-stack-depth", OPT_LONG, "N", "frames kept per stack (default 127)",
 	  &o.depth, 1, PROFILE_DEPTH_LIMIT },
 	{ 'C', "cpu", OPT_LONG, "CPU", "sample this CPU only", &o.cpu, 0, CPUS_MAX - 1 },
@@ -297,7 +316,8 @@ static void report(void *ctx)
 		err_report(ERR_RUNTIME, -ENOMEM, "reading the counts");
 		goto out;
 	}
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n > 1)	/* v is NULL when nothing was sampled */
+		qsort(v, n, sizeof(*v), cmp_entry);
 	if (!o.folded)
 		out_note("\n");
 	for (size_t i = 0; i < n; i++) {
@@ -420,6 +440,15 @@ static void parse_args(int argc, char **argv)
 		usage_error(&spec, "-F and -c are mutually exclusive");
 	if (!o.count && !o.freq)
 		o.freq = 49;
+	if (o.svg) {
+		struct stat st;
+		size_t n = strlen(o.svg);
+
+		/* a directory is only found out at the rename, after the whole profile: now */
+		if (!n || o.svg[n - 1] == '/' || (!stat(o.svg, &st) && S_ISDIR(st.st_mode)))
+			usage_error(&spec, "--svg '%s': expected a file name, not a directory",
+				    o.svg);
+	}
 }
 
 static int setup(struct prof *p)
@@ -524,11 +553,12 @@ int profile_main(int argc, char **argv)
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
 	}
+	if (setup(p))
+		goto out;
+	/* after setup: a user who cannot load programs hears that first */
 	if (!o.user_only && ksyms__visible() == -EACCES)
 		err_msg("kernel addresses are hidden (kernel.kptr_restrict): kernel frames will "
 			"print as [unknown]");
-	if (setup(p))
-		goto out;
 	/* the named processes are alive now: take their mappings before they can exit */
 	for (int i = 0; i < o.pids.n; i++)
 		syms_cache__get(stacks__syms(p->st), (int)o.pids.ids[i]);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Error reporting: one actionable line per failure; libbpf's log kept for the verifier tail. */
+#include <dirent.h>
 #include <errno.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +105,26 @@ static void vmsg(const char *fmt, va_list ap)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fprintf(stderr, "%s: ", err_applet);
 	out_text(stderr, buf);
+}
+
+int fds_check(int need)
+{
+	struct rlimit rl;
+	struct dirent *d;
+	int open_fds = 0;
+	DIR *dir;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > (rlim_t)need + 1024)
+		return 0;
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir)))
+		open_fds += d->d_name[0] != '.';
+	closedir(dir);
+	/* the directory's own descriptor was counted and is gone now */
+	return (rlim_t)(open_fds - 1 + need) > rl.rlim_cur ? -EMFILE : 0;
 }
 
 int err_report(enum err_stage stage, int err, const char *fmt, ...)

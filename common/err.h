@@ -36,6 +36,13 @@ void err_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int err_output(int rc);
 
+/*
+ * -EMFILE if fewer than need file descriptors are free under RLIMIT_NOFILE, else 0. Checked
+ * before loading: libbpf's feature probes fail quietly without descriptors, and the load then
+ * fails with a misleading EINVAL ("the verifier rejected") instead of EMFILE.
+ */
+int fds_check(int need);
+
 /* libbpf's print callback: keeps the last lines of libbpf/verifier output for err_report(). */
 int err_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap);
 

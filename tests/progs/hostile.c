@@ -9,6 +9,7 @@
  *                                   KEYs (decimal; value all ones)
  *   hostile pinprog PATH            pin a trivial socket filter program at PATH
  *   hostile cgid DIR                print the cgroup v2 id of cgroup directory DIR
+ *   hostile asuser UID PROG ARGS... drop to UID (and its gid) and exec PROG
  *   hostile evilsym DIR             copy this program to DIR with its spinning function renamed
  *                                   to control characters and invalid UTF-8, and run it spinning
  * Arguments are taken as raw bytes; "\xHH", "\n" and "\e" in them are decoded first, so the
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -180,6 +182,16 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "spin"))
 		evil_spin();
+	if (argc >= 4 && !strcmp(argv[1], "asuser")) {
+		unsigned int id = (unsigned int)atoi(argv[2]);
+
+		if (setgroups(0, NULL) || setgid(id) || setuid(id)) {
+			fprintf(stderr, "hostile: becoming %u: %s\n", id, strerror(errno));
+			return 1;
+		}
+		execv(argv[3], argv + 3);
+		return 127;
+	}
 	if (argc == 3 && !strcmp(argv[1], "evilsym"))
 		return evilsym(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "open")) {

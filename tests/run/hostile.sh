@@ -113,6 +113,33 @@ printf 'CONFIG_BPF=y\033[2J\nCONFIG_BPF_SYSCALL="a\tb"\n' >"$TMPD/evil.config"
 check check-config-no-raw-esc lacks "$TMPD/cc" "$ESC"
 check check-config-escaped has "$TMPD/cc" "y\\x1b[2J"
 
+# --- messages that used to mislead
+for bad in /tmp "" . "$TMPD/"; do
+	"$BPFBOX" profile --svg "$bad" 1 >"$TMPD/svg.out" 2>"$TMPD/svg.err"
+	_rc=$?
+	if [ $_rc -eq 2 ] && one_error "$TMPD/svg.err" "not a directory" && [ ! -s "$TMPD/svg.out" ]; then
+		pass "svg-dir-rejected-at-start-'$bad'"
+	else
+		fail "svg-dir-rejected-at-start-'$bad'" "rc=$_rc $(cat "$TMPD/svg.err")"
+	fi
+done
+mkdir -p "$TMPD/full"
+if mount -t tmpfs -o size=16k tmpfs "$TMPD/full" 2>/dev/null; then
+	dd if=/dev/zero of="$TMPD/full/fill" bs=4096 count=3 2>/dev/null
+	"$BPFBOX" profile --svg "$TMPD/full/g.svg" 1 >/dev/null 2>"$TMPD/svgfull.err"
+	check svg-full-status [ $? -eq 1 ]
+	check svg-full-message one_error "$TMPD/svgfull.err" "writing $TMPD/full/g.svg: No space left on device"
+	check svg-full-nothing-left [ "$(ls "$TMPD/full")" = fill ]
+	umount "$TMPD/full"
+fi
+check_usage_errors profile "--stack-storage-size 262144:from 1 to 65536"
+( ulimit -n 14 && exec "$BPFBOX" profile 1 ) >/dev/null 2>"$TMPD/nofile.err"
+check nofile-status [ $? -eq 1 ]
+check nofile-message one_error "$TMPD/nofile.err" "Too many open files"
+"$H" asuser 65534 "$BPFBOX" profile 1 >/dev/null 2>"$TMPD/user.err"
+check nonroot-status [ $? -eq 1 ]
+check nonroot-real-error-first matches "$(head -n 1 "$TMPD/user.err")" '.*run as root'
+
 # --- --cgroupmap / --mntnsmap: pinned maps of the wrong shape are refused with one line
 BPFD=$TMPD/bpffs
 mkdir -p "$BPFD"
