@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option tables: getopt_long parsing with typed, range-checked values, --help and completion. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -24,12 +27,17 @@ const char *opts_summary;
 static const char *opt_parse_btf_file(const char *arg, void *dst)
 {
 	unsigned char magic[4] = { 0 };
-	FILE *f = fopen(arg, "re");
+	/* never a FIFO or device: opening one can block or have side effects */
+	int fd = open(arg, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	bool ok;
 
-	if (!f)
+	if (fd < 0)
 		return "a readable BTF file";
-	fread(magic, 1, sizeof(magic), f);
-	fclose(f);
+	ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && read(fd, magic, sizeof(magic)) >= 0;
+	close(fd);
+	if (!ok)
+		return "a regular, readable BTF file";
 	if (!(magic[0] == 0x9f && magic[1] == 0xeb) && memcmp(magic, "\177ELF", 4))
 		return "a BTF file (raw BTF as in /sys/kernel/btf/vmlinux, or a vmlinux ELF)";
 	*(const char **)dst = arg;
@@ -220,7 +228,8 @@ int opts_parse(const struct cmd_spec *spec, int argc, char **argv)
 	shorts[ns] = 0;
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read "-abc" cluster of an earlier parse */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct opt *o = NULL;
 
