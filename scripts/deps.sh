@@ -13,3 +13,6 @@ apt-get install -y -qq --no-install-recommends \
 	busybox-static qemu-system-x86 qemu-system-arm \
 	bash zsh fish groff-base man-db \
 	python3 >/dev/null
+# libFuzzer and clang's sanitizer runtimes (make fuzz), for the clang just installed
+clang_major=$(clang -dumpversion | cut -d. -f1)
+apt-get install -y -qq --no-install-recommends "libclang-rt-$clang_major-dev" >/dev/null
