@@ -301,6 +301,8 @@ int out_flush(void)
 
 bool out_closed(void)
 {
+	/* writers that print straight to out_file() (stack reports) fail here too */
+	note_error(out_file());
 	return out_err != 0;
 }
 

@@ -20,6 +20,13 @@ _rc=$?
 check write-full-exec-status [ $_rc -eq 1 ]
 check write-full-exec-message one_error "$TMPD/full.err" "execsnoop: writing the output: No space left on device"
 
+for app in opensnoop biosnoop "profile 2"; do
+	# shellcheck disable=SC2086 # applet and its argument
+	timeout 20 "$BPFBOX" $app >/dev/full 2>"$TMPD/appfull.err"
+	_rc=$?
+	check "write-full-${app% *}-status" [ $_rc -eq 1 ]
+	check "write-full-${app% *}-message" one_error "$TMPD/appfull.err" "${app% *}: writing the output: No space left on device"
+done
 "$BPFBOX" check-config >/dev/full 2>"$TMPD/ccfull.err"
 check write-full-check-config-status [ $? -eq 1 ]
 check write-full-check-config-message one_error "$TMPD/ccfull.err" "No space left on device"
