@@ -20,12 +20,13 @@ _rc=$?
 check write-full-exec-status [ $_rc -eq 1 ]
 check write-full-exec-message one_error "$TMPD/full.err" "execsnoop: writing the output: No space left on device"
 
-for app in opensnoop biosnoop "profile 2"; do
+# profile -U: kernel symbol warnings (hidden kallsyms in the VMs) are not what is tested here
+for app in opensnoop biosnoop "profile -U 2"; do
 	# shellcheck disable=SC2086 # applet and its argument
 	timeout 20 "$BPFBOX" $app >/dev/full 2>"$TMPD/appfull.err"
 	_rc=$?
-	check "write-full-${app% *}-status" [ $_rc -eq 1 ]
-	check "write-full-${app% *}-message" one_error "$TMPD/appfull.err" "${app% *}: writing the output: No space left on device"
+	check "write-full-${app%% *}-status" [ $_rc -eq 1 ]
+	check "write-full-${app%% *}-message" one_error "$TMPD/appfull.err" "${app%% *}: writing the output: No space left on device"
 done
 "$BPFBOX" check-config >/dev/full 2>"$TMPD/ccfull.err"
 check write-full-check-config-status [ $? -eq 1 ]
@@ -133,7 +134,7 @@ done
 mkdir -p "$TMPD/full"
 if mount -t tmpfs -o size=16k tmpfs "$TMPD/full" 2>/dev/null; then
 	dd if=/dev/zero of="$TMPD/full/fill" bs=4096 count=3 2>/dev/null
-	"$BPFBOX" profile --svg "$TMPD/full/g.svg" 1 >/dev/null 2>"$TMPD/svgfull.err"
+	"$BPFBOX" profile -U --svg "$TMPD/full/g.svg" 1 >/dev/null 2>"$TMPD/svgfull.err"
 	check svg-full-status [ $? -eq 1 ]
 	check svg-full-message one_error "$TMPD/svgfull.err" "writing $TMPD/full/g.svg: No space left on device"
 	check svg-full-nothing-left [ "$(ls "$TMPD/full")" = fill ]
