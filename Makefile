@@ -121,6 +121,7 @@ $(OUT)/tests/%: tests/unit/%.c $(filter-out $(OUT)/main.o,$(OBJS))
 # (tests/data/fuzz/NAME/) replayed through it, in this build (under SAN=1: ASan+UBSan).
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(OUT)/tests/replay_%,$(FUZZ_SRCS))
+# FUZZ_WRAP_NAME: extra link flags of target NAME (fuzz_opts catches exit() and run_setup())
 FUZZ_WRAP_opts := -Wl,--wrap=exit -Wl,--wrap=run_setup
 $(OUT)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(filter-out $(OUT)/main.o,$(OBJS))
 	$(call msg,TEST,$@)
