@@ -25,6 +25,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -180,6 +181,10 @@ static int evilsym(const char *dir)
 
 int main(int argc, char **argv)
 {
+	/* kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK */
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+
+	setrlimit(RLIMIT_MEMLOCK, &unlimited);
 	if (argc == 2 && !strcmp(argv[1], "spin"))
 		evil_spin();
 	if (argc >= 4 && !strcmp(argv[1], "asuser")) {

@@ -40,9 +40,10 @@ mkdir -p "$TMPD/small"
 if mount -t tmpfs -o size=64k tmpfs "$TMPD/small" 2>/dev/null; then
 	dd if=/dev/zero of="$TMPD/small/fill" bs=4096 count=15 2>/dev/null
 	"$BPFBOX" opensnoop -d 3 >"$TMPD/small/out" 2>"$TMPD/enospc.err" &
-	_p=$!
+	_p=$! TOOL_PID=$!
+	wait_ready "$TMPD/enospc.err"
 	_i=0
-	while kill -0 $_p 2>/dev/null && [ $_i -lt 60 ]; do
+	while kill -0 $_p 2>/dev/null && [ $_i -lt 300 ]; do
 		"$H" open "$TMPD/enospc-$(printf '%0200d' $_i)" /nonexistent-a /nonexistent-b
 		_i=$((_i + 1))
 	done
