@@ -3,6 +3,8 @@
 #   make                 x86_64 static binary in build/x86/bpfbox
 #   make ARCH=arm64      aarch64 static binary in build/arm64/bpfbox (cross)
 #   make test            unit tests, end-to-end tests here, and the kernel matrix in qemu
+#   make fuzz            every tests/fuzz/fuzz_*.c for FUZZ_SECONDS each (default 600)
+#   make sanitize        unit tests and one e2e pass of each applet under ASan+UBSan
 #   make install PREFIX=/usr/local DESTDIR=...
 VERSION := 0.1.0
 # The libbpf bpfbox links and compiles its BPF side against: Debian's source package of this
@@ -46,6 +48,13 @@ CFLAGS += -std=gnu11 -I$(LIBBPF_DIR)/include -Wall -Wextra -Wno-missing-field-in
 	-D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' -DBPFBOX_ARCH='"$(ARCH)"' \
 	-DBPFBOX_LIBBPF='"$(LIBBPF_VERSION)"' \
 	-iquote $(OUT) -iquote common -iquote bpf -MMD -MP
+# SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer, dynamically linked (build/asan).
+STATIC := -static
+ifeq ($(SAN),1)
+  CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined
+  STATIC :=
+endif
 LIBDIR := /usr/lib/$(TRIPLET)
 LDLIBS := $(LIBBPF_A) $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iembed/$(ARCH) -I$(LIBBPF_DIR)/include \
@@ -64,7 +73,8 @@ LDLIBS += $(LIBDIR)/libpcre2-8.a
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps clean test unit e2e vm bench install vmlinux progs cross
+.PHONY: all deps clean test unit e2e vm bench install vmlinux progs cross fuzz fuzz-build \
+	fuzz-smoke sanitize asan-unit asan-e2e
 
 all: $(OUT)/bpfbox
 
@@ -77,7 +87,7 @@ $(LIBBPF_A): scripts/libbpf.sh
 
 $(OUT)/bpfbox: $(OBJS) $(LIBBPF_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(Q)$(CC) $(STATIC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(OUT)/%.o: %.c | $(SKELS) $(LIBBPF_A)
 	$(call msg,CC,$@)
@@ -120,10 +130,22 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 $(OUT)/tests/%: tests/unit/%.c $(filter-out $(OUT)/main.o,$(OBJS))
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(filter-out $(OUT)/main.o,$(OBJS)) -lcmocka $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter-out $(OUT)/main.o,$(OBJS)) -lcmocka $(LDLIBS)
 
-unit: $(UNIT_BINS)
-	sh tests/unit/run.sh $(UNIT_BINS)
+# Each fuzz target also runs as a unit test: its corpus and the crashes it found
+# (tests/data/fuzz/NAME/) replayed through it, in this build (under SAN=1: ASan+UBSan).
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(OUT)/tests/replay_%,$(FUZZ_SRCS))
+# FUZZ_WRAP_NAME: extra link flags of target NAME (fuzz_opts catches exit() and run_setup())
+FUZZ_WRAP_opts := -Wl,--wrap=exit -Wl,--wrap=run_setup
+$(OUT)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(filter-out $(OUT)/main.o,$(OBJS))
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -DFUZZ_NAME='"$*"' $(FUZZ_WRAP_$*) -o $@ $< tests/fuzz/replay.c \
+		$(filter-out $(OUT)/main.o,$(OBJS)) -lcmocka $(LDLIBS)
+
+unit: $(UNIT_BINS) $(REPLAY_BINS)
+	sh tests/unit/run.sh $(UNIT_BINS) $(REPLAY_BINS)
 
 # Symbolizer fixtures (test_syms): PIE, non-PIE, stripped, debug link, .debug/ dir, build-id
 # tree, bad checksum, shared object, C++. Host compilers: the unit tests run here only.
@@ -187,7 +209,43 @@ vm: all
 cross:
 	$(MAKE) ARCH=arm64 OUT=build/arm64 all progs
 
-test: all cross unit e2e vm
+test: all cross unit e2e sanitize fuzz-smoke vm
+
+# libFuzzer targets (Debian's clang): the common and applet objects rebuilt with coverage and
+# sanitizers in build/fuzz, linked dynamically. Seeds in tests/fuzz/corpus/NAME/; what a run
+# finds is kept in build/fuzz/corpus/NAME/ and crashes in build/fuzz/crashes/NAME/ (copy a
+# crash into tests/data/fuzz/NAME/ once fixed: the unit tests replay it from then on).
+FUZZ_OUT := build/fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' \
+	-DBPFBOX_ARCH='"$(ARCH)"' -iquote $(OUT) -iquote common -iquote bpf -MMD -MP \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS := $(patsubst %.c,$(FUZZ_OUT)/%.o,$(COMMON_SRCS) $(CMD_SRCS))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRCS))
+$(FUZZ_OUT)/%.o: %.c | $(SKELS)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_WRAP_$*) -o $@ $< $(FUZZ_OBJS) \
+		$(LDLIBS)
+fuzz-build: $(FUZZ_BINS)
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+# make test: each target briefly, from its seeds (FUZZ_SMOKE_SECONDS each)
+fuzz-smoke: fuzz-build
+	sh tests/fuzz/run.sh $(or $(FUZZ_SMOKE_SECONDS),30) $(FUZZ_BINS)
+
+# Sanitizers: unit tests and one short e2e pass of each applet with an ASan+UBSan bpfbox.
+ASAN_OUT := build/asan
+asan-unit:
+	$(MAKE) SAN=1 OUT=$(ASAN_OUT) unit
+asan-e2e:
+	$(MAKE) SAN=1 OUT=$(ASAN_OUT) $(ASAN_OUT)/bpfbox
+	$(MAKE) progs
+	sh tests/asan-e2e.sh $(ASAN_OUT)/bpfbox $(OUT)/progs
+sanitize: asan-unit asan-e2e
 
 # Benchmark helpers (host arch only), static; NAME.bpf.c beside one becomes its skeleton.
 BENCH_BPF := $(wildcard tests/bench/*.bpf.c)
@@ -226,4 +284,4 @@ install: $(OUT)/bpfbox
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

@@ -11,7 +11,9 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "err.h"
 #include "opts.h"
+#include "out.h"
 
 int check_config_main(int argc, char **argv);
 int execsnoop_main(int argc, char **argv);
@@ -87,6 +89,7 @@ static int install(int symbolic, const char *dir)
 static int run_applet(const struct applet *a, int argc, char **argv)
 {
 	opts_summary = a->summary;
+	err_applet = a->name;
 	argv[0] = (char *)a->name;
 	return a->main(argc, argv);
 }
@@ -108,7 +111,7 @@ static int complete(int argc, char **argv)
 	return run_applet(a, 2, args);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const struct applet *a = find(basename(argv[0]));
 
@@ -138,9 +141,17 @@ int main(int argc, char **argv)
 		return complete(argc, argv);
 	a = find(argv[1]);
 	if (!a) {
-		fprintf(stderr, "bpfbox: unknown applet '%.64s'\n\n", argv[1]);
+		fputs("bpfbox: unknown applet '", stderr);
+		out_text(stderr, argv[1]);
+		fputs("'\n\n", stderr);
 		list(stderr, false);
 		return 2;
 	}
 	return run_applet(a, argc - 1, argv + 1);
+}
+
+/* A failed write of anything printed to stdout is an error (err_output()). */
+int main(int argc, char **argv)
+{
+	return err_output(dispatch(argc, argv));
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* execsnoop, kernel side: arguments at exec entry, the outcome at exec success or failure. */
+#define FILTER_CONTAINERS
 #include "filter.bpf.h"
 #include "execsnoop.h"
 
@@ -173,6 +174,8 @@ int exec_done(struct sched_exec_rec *ctx)
 	struct execsnoop_done *d;
 
 	if (filter_uid >= 0 && (__u32)bpf_get_current_uid_gid() != filter_uid)
+		return 0;
+	if (!filter_container())
 		return 0;
 	d = done_begin();
 	if (!d)

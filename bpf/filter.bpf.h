@@ -38,10 +38,60 @@ static __always_inline bool comm_contains(const char comm[FILTER_COMM_LEN])
 	return false;
 }
 
+#ifdef FILTER_CONTAINERS
+/*
+ * --cgroupmap / --mntnsmap (BCC's layout): user space swaps in a pinned hash map of u64 keys,
+ * cgroup v2 ids or mount namespace inode numbers, checked for type and sizes first
+ * (common/pinmap.c); the task passes if its id is a key.
+ */
+const volatile bool filter_cgroup = false;
+const volatile bool filter_mntns = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u64);
+} cgroupset SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u64);
+} mntnsset SEC(".maps");
+
+static __always_inline bool filter_container(void)
+{
+	if (filter_cgroup) {
+		__u64 cg = bpf_get_current_cgroup_id();
+
+		if (!bpf_map_lookup_elem(&cgroupset, &cg))
+			return false;
+	}
+	if (filter_mntns) {
+		struct task_struct *t = (void *)bpf_get_current_task();
+		__u64 ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+
+		if (!bpf_map_lookup_elem(&mntnsset, &ns))
+			return false;
+	}
+	return true;
+}
+#else
+static __always_inline bool filter_container(void)
+{
+	return true;
+}
+#endif
+
 /* True if the current task passes every filter that is set. */
 static __always_inline bool filter_task(void)
 {
 	__u64 id;
+
+	if (!filter_container())
+		return false;
 
 	if (filter_pid >= 0 || filter_tid >= 0) {
 		id = bpf_get_current_pid_tgid();

@@ -91,7 +91,26 @@ static void row(const char *kind, const char *name, const char *status, const ch
 	out_row(&table, v);
 }
 
-static void report_config(void)
+/* Why a config file could not be used, in words. */
+static const char *config_error(int err)
+{
+	switch (-err) {
+	case EFBIG:
+		return "larger than 16 MiB, not a kernel config";
+	case EBADMSG:
+		return "no CONFIG_ lines, not a kernel config";
+	case EIO:
+		return "corrupt or truncated gzip data";
+	case EINVAL:
+		return "not a regular file";
+	case E2BIG:
+		return "more than 65536 options, not a kernel config";
+	}
+	return strerror(-err);
+}
+
+/* Reads the config; a -c FILE that cannot be used ends the run (returns 1, one line). */
+static int report_config(void)
 {
 	struct kconfig kc;
 	struct utsname u;
@@ -100,11 +119,16 @@ static void report_config(void)
 
 	kconfig__init(&kc);
 	err = o.config ? kconfig__read_path(&kc, o.config) : kconfig__load(&kc);
+	if (err && o.config) {
+		err_msg("--config %s: %s", o.config, config_error(err));
+		kconfig__free(&kc);
+		return 1;
+	}
+	out_header(&table);
 	uname(&u);
 	if (err)
 		snprintf(detail, sizeof(detail), "config: %s (%s)",
-			 o.config ? o.config : "not found in /proc/config.gz or /boot",
-			 strerror(-err));
+			 "not found in /proc/config.gz or /boot", config_error(err));
 	else
 		snprintf(detail, sizeof(detail), "config: %s", kc.source);
 	/* The release is the name: it fits the wide column, the machine the narrow one. */
@@ -116,6 +140,7 @@ static void report_config(void)
 		row("config", kconfig_table[i].name, val ? val : "-", kconfig_table[i].why);
 	}
 	kconfig__free(&kc);
+	return 0;
 }
 
 static void report_features(void)
@@ -192,8 +217,8 @@ int check_config_main(int argc, char **argv)
 			usage_error(&spec, "--require needs at least one feature id");
 		return require(o.require);
 	}
-	out_header(&table);
-	report_config();
+	if (report_config())
+		return 1;
 	report_features();
 	report_verdicts();
 	return out_flush() ? 1 : 0;

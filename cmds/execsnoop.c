@@ -10,6 +10,7 @@
 #include "execsnoop.skel.h"
 #include "opts.h"
 #include "out.h"
+#include "pinmap.h"
 #include "regex.h"
 #include "run.h"
 #include "tracefs.h"
@@ -20,7 +21,7 @@ _Static_assert(offsetof(struct execsnoop_args, data) == 32, "execsnoop_args layo
 static struct {
 	bool time_hms, time_s, fails, quote, print_uid, print_cpu, print_pcomm;
 	long uid, ppid, max_args;
-	const char *name, *line;
+	const char *name, *line, *cgroupmap, *mntnsmap;
 } o = { .uid = -1, .ppid = -1, .max_args = 20 };
 
 static const struct opt opts[] = {
@@ -43,6 +44,10 @@ static const struct opt opts[] = {
 	  &o.max_args, 1, EXECSNOOP_MAX_ARGS },
 	{ 'P', "ppid", OPT_LONG, "PPID", "trace this parent PID only", &o.ppid, 0, 0x7fffffff,
 	  .complete = "pid" },
+	{ 0, "cgroupmap", OPT_STR, "PATH", "trace cgroups in this pinned BPF hash map only",
+	  &o.cgroupmap, .max = 4095, .complete = "file" },
+	{ 0, "mntnsmap", OPT_STR, "PATH", "trace mount namespaces in this pinned BPF hash map only",
+	  &o.mntnsmap, .max = 4095, .complete = "file" },
 	OPT_END
 };
 
@@ -238,6 +243,7 @@ int execsnoop_main(int argc, char **argv)
 	const struct run_ops ops = { .on_event = on_event };
 	struct bpf_link *links[4] = {};
 	struct execsnoop_bpf *skel;
+	char why[256];
 	int rc = 1, err;
 
 	opts_parse(&spec, argc, argv);
@@ -260,6 +266,16 @@ int execsnoop_main(int argc, char **argv)
 	skel->rodata->max_args = o.max_args;
 	skel->rodata->filter_uid = o.uid;
 	skel->rodata->filter_ppid = o.ppid;
+	skel->rodata->filter_cgroup = o.cgroupmap != NULL;
+	skel->rodata->filter_mntns = o.mntnsmap != NULL;
+	if (o.cgroupmap && pinmap__reuse(skel->maps.cgroupset, o.cgroupmap, why, sizeof(why))) {
+		err_msg("--cgroupmap %s: %s", o.cgroupmap, why);
+		goto out;
+	}
+	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why))) {
+		err_msg("--mntnsmap %s: %s", o.mntnsmap, why);
+		goto out;
+	}
 	if (skel_load(skel->skeleton))
 		goto out;
 	const struct tp_target tps[] = {

@@ -14,6 +14,7 @@
 #include "opensnoop.skel.h"
 #include "opts.h"
 #include "out.h"
+#include "pinmap.h"
 #include "run.h"
 #include "tracefs.h"
 
@@ -27,7 +28,7 @@ struct flag_filter {
 static struct {
 	bool timestamp, print_uid, failed, extended, full_path, exec;
 	long pid, tid, uid, duration, pages;
-	const char *name;
+	const char *name, *cgroupmap, *mntnsmap;
 	struct flag_filter flags;
 } o = { .pid = -1, .tid = -1, .uid = -1 };
 
@@ -108,6 +109,10 @@ static const struct opt opts[] = {
 	{ 'F', "full-path", OPT_FLAG, NULL, "show relative paths as full paths", &o.full_path },
 	{ 'b', "buffer-pages", OPT_FN, "PAGES", "ring buffer size in pages (default: 1 MiB)",
 	  &o.pages, .parse = parse_pages },
+	{ 0, "cgroupmap", OPT_STR, "PATH", "trace cgroups in this pinned BPF hash map only",
+	  &o.cgroupmap, .max = 4095, .complete = "file" },
+	{ 0, "mntnsmap", OPT_STR, "PATH", "trace mount namespaces in this pinned BPF hash map only",
+	  &o.mntnsmap, .max = 4095, .complete = "file" },
 	/* what follows --exec is the command: opensnoop_main takes it off before parsing */
 	{ 0, "exec", OPT_FLAG, "CMD...", "run CMD and trace only it (ends when it exits)",
 	  &o.exec },
@@ -324,6 +329,7 @@ int opensnoop_main(int argc, char **argv)
 	struct bpf_link *links[NCALLS] = {};
 	struct tp_target exits[NCALLS];
 	struct opensnoop_bpf *skel;
+	char why[256];
 	int rc = 1, err, nexits = 0, errfd = -1;
 	char **cmd = NULL;
 
@@ -376,6 +382,16 @@ int opensnoop_main(int argc, char **argv)
 	skel->rodata->filter_accmodes = o.flags.accmodes;
 	/* 1 MiB holds 10 ms of 200k opens/s several times over, whatever the page size */
 	bpf_map__set_max_entries(skel->maps.events, o.pages ? o.pages * getpagesize() : 1 << 20);
+	skel->rodata->filter_cgroup = o.cgroupmap != NULL;
+	skel->rodata->filter_mntns = o.mntnsmap != NULL;
+	if (o.cgroupmap && pinmap__reuse(skel->maps.cgroupset, o.cgroupmap, why, sizeof(why))) {
+		err_msg("--cgroupmap %s: %s", o.cgroupmap, why);
+		goto out;
+	}
+	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why))) {
+		err_msg("--mntnsmap %s: %s", o.mntnsmap, why);
+		goto out;
+	}
 	nexits = choose_syscalls(skel, exits);
 	/* exits first: an entry whose exit is not attached yet would stay in starts */
 	if (skel_load(skel->skeleton) || attach_tracepoints(exits, nexits, links) ||

@@ -20,6 +20,7 @@
 #include "ksyms.h"
 #include "opts.h"
 #include "out.h"
+#include "pinmap.h"
 #include "profile.h"
 #include "profile.skel.h"
 #include "run.h"
@@ -38,6 +39,25 @@ static struct {
 	const char *svg, *cgroupmap, *mntnsmap;
 } o = { .cpu = -1, .stack_storage = 16384, .hash_storage = 40960,
 	.depth = PROFILE_MAX_DEPTH };
+
+/*
+ * Each stored stack pins --perf-max-stack-depth * 8 bytes of kernel memory (about 1 KiB):
+ * 262144 of them took 285 MB. The cap keeps the worst case near 70 MB.
+ */
+#define STACK_STORAGE_MAX 65536
+
+static const char *parse_stack_storage(const char *arg, void *dst)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > STACK_STORAGE_MAX)
+		return "a number from 1 to 65536 (each stack takes up to 1 KiB of kernel memory)";
+	*(long *)dst = v;
+	return NULL;
+}
 
 static const struct opt opts[] = {
 	{ 'p', "pid", OPT_FN, "PID[,PID]", "profile these process ids only", &o.pids,
@@ -61,8 +81,8 @@ static const struct opt opts[] = {
 	  &o.folded },
 	{ 0, "hash-storage-size", OPT_LONG, "N", "number of stack pairs counted (default 40960)",
 	  &o.hash_storage, 1, 1 << 24 },
-	{ 0, "stack-storage-size", OPT_LONG, "N", "number of unique stack traces kept "
-	  "(default 16384)", &o.stack_storage, 1, 1 << 24 },
+	{ 0, "stack-storage-size", OPT_FN, "N", "number of unique stack traces kept "
+	  "(default 16384)", &o.stack_storage, .parse = parse_stack_storage },
 	{ 0, "perf-max-stack-depth", OPT_LONG, "N", "frames kept per stack (default 127)",
 	  &o.depth, 1, PROFILE_DEPTH_LIMIT },
 	{ 'C', "cpu", OPT_LONG, "CPU", "sample this CPU only", &o.cpu, 0, CPUS_MAX - 1 },
@@ -326,7 +346,8 @@ static void report(void *ctx)
 		err_report(ERR_RUNTIME, -ENOMEM, "reading the counts");
 		goto out;
 	}
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n > 1)	/* v is NULL when nothing was sampled */
+		qsort(v, n, sizeof(*v), cmp_entry);
 	if (!o.folded)
 		out_note("\n");
 	for (size_t i = 0; i < n; i++) {
@@ -458,20 +479,15 @@ static void parse_args(int argc, char **argv)
 		usage_error(&spec, "-F and -c are mutually exclusive");
 	if (!o.count && !o.freq)
 		o.freq = 49;
-}
+	if (o.svg) {
+		struct stat st;
+		size_t n = strlen(o.svg);
 
-/* Pinned filter maps (--cgroupmap, --mntnsmap) replace the object's own before load. */
-static int reuse_pinned(struct bpf_map *m, const char *path, const char *what)
-{
-	int fd = bpf_obj_get(path), err;
-
-	if (fd < 0)
-		return err_report(ERR_OPEN, -errno, "opening the pinned %s %s", what, path);
-	err = bpf_map__reuse_fd(m, fd);
-	close(fd);
-	if (err)
-		return err_report(ERR_OPEN, err, "using the pinned %s %s", what, path);
-	return 0;
+		/* a directory is only found out at the rename, after the whole profile: now */
+		if (!n || o.svg[n - 1] == '/' || (!stat(o.svg, &st) && S_ISDIR(st.st_mode)))
+			usage_error(&spec, "--svg '%s': expected a file name, not a directory",
+				    o.svg);
+	}
 }
 
 static int setup(struct prof *p)
@@ -479,6 +495,7 @@ static int setup(struct prof *p)
 	struct profile_bpf *skel;
 	const struct id_list *l;
 	uint8_t yes = 1;
+	char why[256];
 
 	p->skel = skel = profile_bpf__open_opts(skel_open_opts());
 	if (!skel)
@@ -495,10 +512,10 @@ static int setup(struct prof *p)
 	skel->rodata->stack_bytes = (uint32_t)o.depth * sizeof(uint64_t);
 	/* only first-sight announcements travel through it: a few bytes per process */
 	bpf_map__set_max_entries(skel->maps.events, 64 * 1024);
-	if (o.cgroupmap && reuse_pinned(skel->maps.cgroupset, o.cgroupmap, "cgroup map"))
-		return 1;
-	if (o.mntnsmap && reuse_pinned(skel->maps.mntnsset, o.mntnsmap, "mount namespace map"))
-		return 1;
+	if (o.cgroupmap && pinmap__reuse(skel->maps.cgroupset, o.cgroupmap, why, sizeof(why)))
+		return err_msg("--cgroupmap %s: %s", o.cgroupmap, why), 1;
+	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why)))
+		return err_msg("--mntnsmap %s: %s", o.mntnsmap, why), 1;
 	if (skel_load(skel->skeleton))
 		return 1;
 	l = o.pids.n ? &o.pids : &o.tids;
@@ -580,11 +597,12 @@ int profile_main(int argc, char **argv)
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
 	}
+	if (setup(p))
+		goto out;
+	/* after setup: a user who cannot load programs hears that first */
 	if (!o.user_only && ksyms__visible() == -EACCES)
 		err_msg("kernel addresses are hidden (kernel.kptr_restrict): kernel frames will "
 			"print as [unknown]");
-	if (setup(p))
-		goto out;
 	/* the named processes are alive now: take their mappings before they can exit */
 	for (int i = 0; i < o.pids.n; i++)
 		syms_cache__get(stacks__syms(p->st), (int)o.pids.ids[i]);

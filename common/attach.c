@@ -20,8 +20,11 @@ int skel_load(struct bpf_object_skeleton *s)
 {
 	/* not bpf_object__load(): libbpf 1.1 maps .bss/.data onto the kernel's maps only here,
 	 * and without that skel->bss (e.g. the lost-event counter) never changes */
-	int err = bpf_object__load_skeleton(s);
+	/* about one per map and program while loading (libbpf's probes reuse freed ones) */
+	int err = fds_check(s->map_cnt + s->prog_cnt);
 
+	if (!err)
+		err = bpf_object__load_skeleton(s);
 	if (err)
 		return err_report(ERR_LOAD, err, "loading BPF programs");
 	return 0;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Error reporting: one actionable line per failure; libbpf's log kept for the verifier tail. */
+#include <dirent.h>
 #include <errno.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include "err.h"
 #include "opts.h"
+#include "out.h"
 
 const char *err_applet = "bpfbox";
 
@@ -94,15 +97,44 @@ static const char *hint(enum err_stage stage, int err)
 	return "run 'bpfbox check-config' to see what this kernel supports";
 }
 
+/* "APPLET: MESSAGE" with the message escaped: it may carry paths and names users chose. */
+static void vmsg(const char *fmt, va_list ap)
+{
+	char buf[1024];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fprintf(stderr, "%s: ", err_applet);
+	out_text(stderr, buf);
+}
+
+int fds_check(int need)
+{
+	struct rlimit rl;
+	struct dirent *d;
+	int open_fds = 0;
+	DIR *dir;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > (rlim_t)need + 1024)
+		return 0;
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir)))
+		open_fds += d->d_name[0] != '.';
+	closedir(dir);
+	/* the directory's own descriptor was counted and is gone now */
+	return (rlim_t)(open_fds - 1 + need) > rl.rlim_cur ? -EMFILE : 0;
+}
+
 int err_report(enum err_stage stage, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (err < 0)
 		err = -err;
-	fprintf(stderr, "%s: ", err_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s; %s\n", err == 524 ? "operation not supported" : strerror(err),
 		hint(stage, err));
@@ -115,11 +147,20 @@ void err_msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", err_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int err_output(int rc)
+{
+	int err = out_flush();
+
+	if (!err || err == -EPIPE)
+		return rc;
+	fprintf(stderr, "%s: writing the output: %s\n", err_applet, strerror(-err));
+	return 1;
 }
 
 void err_debug(const char *fmt, ...)
@@ -128,9 +169,8 @@ void err_debug(const char *fmt, ...)
 
 	if (!opt_verbose)
 		return;
-	fprintf(stderr, "%s: ", err_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

@@ -411,6 +411,7 @@ int flamegraph__write(const struct flamegraph *fg, FILE *f, const struct flamegr
 	struct layout l = { .fg = fg, .f = f, .unit = unit };
 	int depth = max_depth(fg, 0, 0), err;
 
+	errno = 0;
 	l.total = fg->nodes[0].count;
 	l.height = TOP_H + (depth + 1) * FRAME_H + BOTTOM_H;
 	l.scale = l.total ? (double)(width - 2 * PAD) / (double)l.total : 0;
@@ -453,5 +454,8 @@ int flamegraph__write(const struct flamegraph *fg, FILE *f, const struct flamegr
 	fprintf(f, "</g>\n<script><![CDATA[\n%s]]></script>\n</svg>\n", script);
 	if (err)
 		return err;
-	return fflush(f) || ferror(f) ? -EIO : 0;
+	/* errno is the failed write's (e.g. ENOSPC), whether it failed here or in the middle */
+	if (fflush(f) || ferror(f))
+		return errno > 0 ? -errno : -EIO;
+	return 0;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Streaming JSON writer: strings are escaped byte by byte, invalid UTF-8 becomes \u00XX. */
+/*
+ * Streaming JSON writer. Strings are escaped byte by byte; a byte that is not part of valid UTF-8
+ * becomes a lone surrogate \udcXX (Python's "surrogateescape"), which no valid text can produce:
+ * byte 0xff reads back as U+DCFF, never as the character U+00FF.
+ */
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -52,8 +56,7 @@ void json_key(struct json *j, const char *key)
 	j->need_comma[j->depth] = false;
 }
 
-/* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	uint32_t cp;
@@ -97,11 +100,15 @@ void json_strn(struct json *j, const char *str, size_t n)
 		} else if (c < 0x80) {
 			fputc(c, j->f);
 		} else if ((u = utf8_len(s + i, n - i))) {
-			fwrite(s + i, 1, u, j->f);
+			/* C1 controls (U+0080-U+009F) act on terminals: escaped, same character */
+			if (u == 2 && c == 0xc2 && s[i + 1] < 0xa0)
+				fprintf(j->f, "\\u%04x", s[i + 1]);
+			else
+				fwrite(s + i, 1, u, j->f);
 			i += u;
 			continue;
 		} else {
-			fprintf(j->f, "\\u%04x", c);
+			fprintf(j->f, "\\udc%02x", c);
 		}
 		i++;
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A small streaming JSON writer: one object per line, strings escaped byte-safely. */
+/* A small streaming JSON writer: one object per line, strings escaped byte-safely
+ * (invalid UTF-8 bytes as \udcXX, distinct from any valid character). */
 #ifndef BPFBOX_JSON_H
 #define BPFBOX_JSON_H
 
@@ -26,5 +27,8 @@ void json_uint(struct json *j, uint64_t v);
 void json_dbl(struct json *j, double v, int prec);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+
+/* Length of the valid UTF-8 sequence starting at s (at most n bytes), or 0 if it is not one. */
+size_t utf8_len(const unsigned char *s, size_t n);
 
 #endif

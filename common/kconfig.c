@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -99,7 +101,7 @@ static int feed(struct kconfig *kc, struct lines *l, const char *p, size_t n)
 	int err;
 
 	if (n > KCONFIG_MAX_BYTES - kc->bytes)
-		return -E2BIG;
+		return -EFBIG;
 	kc->bytes += n;
 	while (n) {
 		const char *nl = memchr(p, '\n', n);
@@ -193,13 +195,28 @@ int kconfig__parse_gz(struct kconfig *kc, gzFile gz)
 
 int kconfig__read_path(struct kconfig *kc, const char *path)
 {
-	gzFile gz = gzopen(path, "rb");
-	int err;
+	/* never a device or FIFO: opening one can block or have side effects */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), err;
+	size_t before = kc->n;
+	struct stat st;
+	gzFile gz;
 
-	if (!gz)
-		return errno ? -errno : -ENOMEM;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		close(fd);
+		return err;
+	}
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
 	err = kconfig__parse_gz(kc, gz);
 	gzclose(gz);
+	if (!err && kc->n == before)
+		err = -EBADMSG;
 	if (!err)
 		snprintf(kc->source, sizeof(kc->source), "%s", path);
 	return err;
@@ -235,7 +252,8 @@ static void sort_entries(struct kconfig *kc)
 {
 	size_t out = 0;
 
-	qsort(kc->v, kc->n, sizeof(*kc->v), cmp_entry);
+	if (kc->n > 1)	/* kc->v is NULL when empty, and qsort's pointer must not be */
+		qsort(kc->v, kc->n, sizeof(*kc->v), cmp_entry);
 	for (size_t i = 0; i < kc->n; i++) {
 		if (i + 1 < kc->n && !strcmp(kc->v[i].name, kc->v[i + 1].name)) {
 			free(kc->v[i].name);

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <zlib.h>
 
-/* Hostile input is bounded: longer lines are skipped, more entries or bytes fail with -E2BIG. */
+/*
+ * Hostile input is bounded: longer lines are skipped, more entries fail with -E2BIG, more bytes
+ * (after decompression) with -EFBIG.
+ */
 #define KCONFIG_MAX_LINE	4096
 #define KCONFIG_MAX_ENTRIES	65536
 #define KCONFIG_MAX_BYTES	(16u << 20)
@@ -35,7 +38,11 @@ int kconfig__parse_buf(struct kconfig *kc, const char *buf, size_t len);
 int kconfig__parse_file(struct kconfig *kc, FILE *f);
 int kconfig__parse_gz(struct kconfig *kc, gzFile gz);	/* plain text also reads through gz */
 
-/* Reads PATH (compressed or not); sets kc->source. */
+/*
+ * Reads PATH (compressed or not); sets kc->source. A regular file only (-EISDIR, -EINVAL for
+ * devices and FIFOs, which are not opened for reading); -EIO for a corrupt or truncated gzip
+ * stream; -EBADMSG when it holds no CONFIG_ line at all (not a kernel config).
+ */
 int kconfig__read_path(struct kconfig *kc, const char *path);
 /* Reads the running kernel's config: /proc/config.gz, then /boot/config-$(uname -r).
  * Returns -ENOENT when neither exists. */

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option tables: getopt_long parsing with typed, range-checked values, --help and completion. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "opts.h"
+#include "out.h"
 
 bool opt_json;
 int opt_verbose;
@@ -22,12 +27,17 @@ const char *opts_summary;
 static const char *opt_parse_btf_file(const char *arg, void *dst)
 {
 	unsigned char magic[4] = { 0 };
-	FILE *f = fopen(arg, "re");
+	/* never a FIFO or device: opening one can block or have side effects */
+	int fd = open(arg, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	bool ok;
 
-	if (!f)
+	if (fd < 0)
 		return "a readable BTF file";
-	fread(magic, 1, sizeof(magic), f);
-	fclose(f);
+	ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && read(fd, magic, sizeof(magic)) >= 0;
+	close(fd);
+	if (!ok)
+		return "a regular, readable BTF file";
 	if (!(magic[0] == 0x9f && magic[1] == 0xeb) && memcmp(magic, "\177ELF", 4))
 		return "a BTF file (raw BTF as in /sys/kernel/btf/vmlinux, or a vmlinux ELF)";
 	*(const char **)dst = arg;
@@ -50,12 +60,15 @@ static const struct opt verbose_v = VERBOSE_OPT('v');
 
 void usage_error(const struct cmd_spec *spec, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", spec->name);
+	/* the message echoes what the user typed: escaped like all text output */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s: ", spec->name);
+	out_text(stderr, buf);
 	fprintf(stderr, " (see '%s --help')\n", spec->name);
 	exit(2);
 }
@@ -219,13 +232,14 @@ int opts_parse(const struct cmd_spec *spec, int argc, char **argv)
 	shorts[ns] = 0;
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read "-abc" cluster of an earlier parse */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct opt *o = NULL;
 
 		if (c == COMPLETE_OPT) {
 			opts_complete(spec, stdout);
-			exit(0);
+			exit(err_output(0));
 		}
 		if (c == '?' || c == ':')
 			bad_option(spec, opts, n, c, argv[optind - 1]);
@@ -236,7 +250,7 @@ int opts_parse(const struct cmd_spec *spec, int argc, char **argv)
 				o = opts[i];
 		if (o == &common_opts[0]) {
 			opts_help(spec, stdout);
-			exit(0);
+			exit(err_output(0));
 		}
 		apply(spec, o, optarg);
 	}

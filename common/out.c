@@ -12,11 +12,12 @@
 #include "out.h"
 
 static FILE *out_f;
-static bool closed;
+static int out_err;	/* the first write error, -errno; sticky: the run ends on it */
 
 void out_init(FILE *f)
 {
 	out_f = f;
+	out_err = 0;	/* a new stream has failed no write yet */
 }
 
 FILE *out_file(void)
@@ -24,16 +25,119 @@ FILE *out_file(void)
 	return out_f ? out_f : stdout;
 }
 
+/* Notes the error of a failed write (errno is that of the write that failed, if any). */
+static void note_error(FILE *f)
+{
+	if (!out_err && ferror(f))
+		out_err = errno > 0 ? -errno : -EIO;
+}
+
+/* Bytes that need no escape in text: printable ASCII other than the backslash. */
+static bool plain(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+static void put_hex(FILE *f, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	fputc('\\', f);
+	fputc('x', f);
+	fputc(hex[c >> 4], f);
+	fputc(hex[c & 15], f);
+}
+
+/*
+ * s[0..n) as text that cannot forge rows or drive a terminal: \n \t \r \\ and \xHH for other
+ * control bytes, C1 controls and bytes that are not valid UTF-8 (valid UTF-8 passes as is);
+ * with quote, " becomes \". f NULL: only counts. Returns the number of bytes of the text.
+ */
+static size_t esc_write(FILE *f, const char *str, size_t n, bool quote)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t w = 0, i = 0, u;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		const char *e = NULL;
+
+		if (c == '\n')
+			e = "\\n";
+		else if (c == '\t')
+			e = "\\t";
+		else if (c == '\r')
+			e = "\\r";
+		else if (c == '\\')
+			e = "\\\\";
+		else if (quote && c == '"')
+			e = "\\\"";
+		if (e) {
+			if (f)
+				fputs(e, f);
+			w += 2;
+			i++;
+			continue;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			if (f)
+				fputc(c, f);
+			w++;
+			i++;
+			continue;
+		}
+		u = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
+		if (u && !(c == 0xc2 && s[i + 1] < 0xa0)) {
+			if (f)
+				fwrite(s + i, 1, u, f);
+			w += u;
+			i += u;
+			continue;
+		}
+		/* a control byte, or an invalid or C1 sequence: escape its bytes one by one */
+		for (size_t k = 0; k < (u ? u : 1); k++, i++, w += 4)
+			if (f)
+				put_hex(f, s[i]);
+	}
+	return w;
+}
+
+void out_text(FILE *f, const char *s)
+{
+	esc_write(f, s, strlen(s), false);
+}
+
+void out_textn(FILE *f, const char *s, size_t n)
+{
+	esc_write(f, s, n, false);
+}
+
 /* Rows are rendered per event at high rates: pad by hand rather than through printf. */
+static void pad_n(FILE *f, int width, const char *s, size_t len)
+{
+	size_t w = width < 0 ? -(size_t)width : (size_t)width;
+	bool esc = !plain(s, len);
+	size_t tw = esc ? esc_write(NULL, s, len, false) : len;
+
+	for (size_t i = tw; width > 0 && i < w; i++)
+		putc(' ', f);
+	if (esc)
+		esc_write(f, s, len, false);
+	else
+		fwrite(s, 1, len, f);
+	for (size_t i = tw; width < 0 && i < w; i++)
+		putc(' ', f);
+}
+
 static void pad(FILE *f, int width, const char *s)
 {
-	size_t len = strlen(s), w = width < 0 ? -(size_t)width : (size_t)width;
-
-	for (size_t i = len; width > 0 && i < w; i++)
-		putc(' ', f);
-	fwrite(s, 1, len, f);
-	for (size_t i = len; width < 0 && i < w; i++)
-		putc(' ', f);
+	pad_n(f, width, s, strlen(s));
 }
 
 /* Decimal digits of v at the end of buf (at least 21 bytes); returns where they start. */
@@ -65,23 +169,7 @@ void out_header(const struct out_table *t)
 		pad(f, c->head_width ? c->head_width : c->width, c->head);
 	}
 	fputc('\n', f);
-}
-
-/* One list item as text: quoted and escaped under -q, otherwise raw with newlines shown as \n. */
-static void text_item(FILE *f, const char *s, bool quote)
-{
-	if (quote)
-		fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '\n')
-			fputs("\\n", f);
-		else if (quote && *s == '"')
-			fputs("\\\"", f);
-		else
-			fputc(*s, f);
-	}
-	if (quote)
-		fputc('"', f);
+	note_error(f);
 }
 
 static void text_cell(FILE *f, const struct out_col *c, const union out_val *v)
@@ -90,8 +178,8 @@ static void text_cell(FILE *f, const struct out_col *c, const union out_val *v)
 
 	switch (c->type) {
 	case OUT_STR:
-		if (v->s && c->prec > 0 && strlen(v->s) > (size_t)c->prec) {
-			fprintf(f, c->width < 0 ? "%-*.*s" : "%*.*s", abs(c->width), c->prec, v->s);
+		if (v->s && c->prec > 0) {
+			pad_n(f, c->width, v->s, strnlen(v->s, (size_t)c->prec));
 			return;
 		}
 		pad(f, c->width, v->s ? v->s : !c->null_if_empty ? "" :
@@ -116,9 +204,15 @@ static void text_cell(FILE *f, const struct out_col *c, const union out_val *v)
 		break;
 	case OUT_STRV:
 		for (int i = 0; i < v->v.n; i++) {
+			const char *item = v->v.s[i];
+
 			if (i)
 				fputc(' ', f);
-			text_item(f, v->v.s[i], v->v.quote);
+			if (v->v.quote)
+				fputc('"', f);
+			esc_write(f, item, strlen(item), v->v.quote);
+			if (v->v.quote)
+				fputc('"', f);
 		}
 		return;
 	}
@@ -166,6 +260,7 @@ void out_row(const struct out_table *t, const union out_val *vals)
 			if (t->cols[i].on)
 				json_cell(&j, &t->cols[i], &vals[i]);
 		json_obj_end(&j);
+		note_error(f);
 		return;
 	}
 	for (i = 0; i < t->ncols; i++) {
@@ -177,6 +272,7 @@ void out_row(const struct out_table *t, const union out_val *vals)
 		text_cell(f, &t->cols[i], &vals[i]);
 	}
 	fputc('\n', f);
+	note_error(f);
 }
 
 void out_note(const char *fmt, ...)
@@ -188,31 +284,31 @@ void out_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(out_file(), fmt, ap);
 	va_end(ap);
+	note_error(out_file());
 }
 
 int out_flush(void)
 {
 	FILE *f = out_file();
 
-	int err;
-
-	if (closed)
-		return -EPIPE;
+	if (out_err)
+		return out_err;
 	errno = 0;
-	if (fflush(f) == EOF || ferror(f)) {
-		/* an error left by an earlier write has no errno of this fflush: call it EIO */
-		err = errno ? errno : EIO;
-		if (err == EPIPE)
-			closed = true;
-		clearerr(f);
-		return -err;
-	}
-	return 0;
+	if (fflush(f) == EOF || ferror(f))
+		out_err = errno > 0 ? -errno : -EIO;
+	return out_err;
 }
 
 bool out_closed(void)
 {
-	return closed;
+	/* writers that print straight to out_file() (stack reports) fail here too */
+	note_error(out_file());
+	return out_err != 0;
+}
+
+int out_error(void)
+{
+	return out_err;
 }
 
 void out_hhmmss(char buf[16])

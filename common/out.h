@@ -63,10 +63,22 @@ void out_row(const struct out_table *t, const union out_val *vals);
 /* Free text for humans (banners such as "Tracing... Hit Ctrl-C to end."): text mode only. */
 void __attribute__((format(printf, 1, 2))) out_note(const char *fmt, ...);
 
-/* Flushes; returns -EPIPE once the reader has gone, so the run loop can stop cleanly. */
+/*
+ * Flushes; returns 0 or the first write error as -errno (-EPIPE once the reader has gone).
+ * A write error is sticky: the run loop stops on it and main() reports it (err_output()).
+ */
 int out_flush(void);
-/* True once a write failed with EPIPE. */
+/* True once a write failed (any error: a closed pipe, a full disk, ...). */
 bool out_closed(void);
+/* The first write error (-errno), or 0. */
+int out_error(void);
+
+/*
+ * Writes s escaped as text columns are: \n \t \r \\ and \xHH for other control bytes, C1
+ * controls and invalid UTF-8, so that no input can forge a line or reach the terminal raw.
+ */
+void out_text(FILE *f, const char *s);
+void out_textn(FILE *f, const char *s, size_t n);	/* the first n bytes of s */
 
 /* Time helpers shared by applets. */
 void out_hhmmss(char buf[16]);			/* local wall clock "HH:MM:SS" */

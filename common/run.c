@@ -106,7 +106,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		end = start + cfg->duration_ms * 1000000ull;
 	if (getenv("BPFBOX_READY"))
 		fputs("Ready.\n", stderr);
-	if (out_flush() == -EPIPE)
+	if (out_flush() < 0)
 		stopping = 1;
 
 	while (!stopping && !d.rc) {
@@ -154,7 +154,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		}
 		if (end && now_ns_mono() >= end)
 			break;
-		if (out_flush() == -EPIPE)
+		if (out_flush() < 0)
 			break;
 		/* batch: let records gather for the rest of the period, unless the ring is filling */
 		if (rb && d.bytes && d.bytes < busy) {

@@ -142,8 +142,19 @@ void stacks__uframe(struct stacks *st, uint32_t pid, uint64_t addr, char *buf, s
 /* Folded lines split on ';' and the last ' ': names must not carry ';' or newlines. */
 static void put_folded_name(FILE *out, const char *s)
 {
-	for (; *s; s++)
-		fputc(*s == ';' ? ':' : (*s == '\n' || *s == '\r') ? ' ' : *s, out);
+	for (size_t n; (n = strcspn(s, ";")), s[n]; s += n + 1) {
+		out_textn(out, s, n);
+		fputc(':', out);
+	}
+	out_text(out, s);
+}
+
+/* "    NAME" lines: names come from files other users control, escaped like all text. */
+static void put_line(FILE *out, const char *s)
+{
+	fputs("    ", out);
+	out_text(out, s);
+	fputc('\n', out);
 }
 
 static const char *comm_text(const char *comm)
@@ -161,7 +172,7 @@ static void print_multiline(struct stacks *st, const struct stack_entry *e,
 		fputs("    [Missed Kernel Stack]\n", out);
 	for (int i = 0; !e->kerr && i < e->nk; i++) {
 		frame_text(st, &kf[i], buf, sizeof(buf));
-		fprintf(out, "    %s\n", buf);
+		put_line(out, buf);
 	}
 	if (st->o.delimiter && !e->kerr && !e->uerr)
 		fputs("    --\n", out);
@@ -169,9 +180,11 @@ static void print_multiline(struct stacks *st, const struct stack_entry *e,
 		fputs("    [Missed User Stack]\n", out);
 	for (int i = 0; !e->uerr && i < e->nu; i++) {
 		frame_text(st, &uf[i], buf, sizeof(buf));
-		fprintf(out, "    %s\n", buf);
+		put_line(out, buf);
 	}
-	fprintf(out, "    %-16s %s (%" PRIu32 ")\n", "-", comm_text(e->comm), e->pid);
+	fprintf(out, "    %-16s ", "-");
+	out_text(out, comm_text(e->comm));
+	fprintf(out, " (%" PRIu32 ")\n", e->pid);
 	fprintf(out, "        %" PRIu64 "\n\n", e->count);
 }
 

@@ -14,3 +14,6 @@ apt-get install -y -qq --no-install-recommends \
 	bash zsh fish groff-base man-db \
 	libpcre2-dev libpcre2-dev:arm64 \
 	python3 >/dev/null
+# libFuzzer and clang's sanitizer runtimes (make fuzz), for the clang just installed
+clang_major=$(clang -dumpversion | cut -d. -f1)
+apt-get install -y -qq --no-install-recommends "libclang-rt-$clang_major-dev" >/dev/null

@@ -241,8 +241,21 @@ if [ -r "$DATA/kconfig-sample.config" ]; then
 		cc -j --config "$TMPD/config.gz" >"$TMPD/cz" 2>&1
 		check config-gzip grep -q '"name":"CONFIG_FPROBE","status":"n"' "$TMPD/cz"
 	fi
-	cc -j --config /nonexistent/config >"$TMPD/cn" 2>&1
-	check config-missing-file grep -q '"name":"CONFIG_BPF","status":"?"' "$TMPD/cn"
+	# a -c FILE that is no config: status 1, one line naming the problem, no table
+	head -c 17000000 /dev/zero | tr '\0' '#' >"$TMPD/big.config"
+	printf 'garbage\n\377\001\n' >"$TMPD/garbage.config"
+	for bad in "/nonexistent/config:No such file or directory" "/tmp:Is a directory" \
+		"$TMPD/garbage.config:no CONFIG_ lines" "$TMPD/big.config:larger than 16 MiB"; do
+		cc --config "${bad%%:*}" >"$TMPD/cn" 2>"$TMPD/cn.err"
+		_rc=$?
+		if [ $_rc -eq 1 ] && [ ! -s "$TMPD/cn" ] && [ "$(wc -l <"$TMPD/cn.err")" -eq 1 ] &&
+			has "$TMPD/cn.err" "check-config: --config ${bad%%:*}: ${bad#*:}"; then
+			pass "config-bad-file-${bad#*:}"
+		else
+			fail "config-bad-file-${bad#*:}" "rc=$_rc $(cat "$TMPD/cn.err")"
+		fi
+	done
+	rm -f "$TMPD/big.config"
 else
 	skip config-file "no $DATA/kconfig-sample.config"
 fi

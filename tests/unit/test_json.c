@@ -131,37 +131,38 @@ static void test_utf8_valid(void **state)
 	assert_string_equal(S("\xc3\xa9"), "[\"\xc3\xa9\"]\n");			/* é */
 	assert_string_equal(S("\xe2\x82\xac"), "[\"\xe2\x82\xac\"]\n");		/* € */
 	assert_string_equal(S("\xf0\x9d\x84\x9e"), "[\"\xf0\x9d\x84\x9e\"]\n");	/* 𝄞 */
-	assert_string_equal(S("\xc2\x80"), "[\"\xc2\x80\"]\n");			/* U+0080 */
+	assert_string_equal(S("\xc2\x80"), "[\"\\u0080\"]\n");			/* U+0080, a C1 control: escaped */
 	assert_string_equal(S("\xef\xbf\xbf"), "[\"\xef\xbf\xbf\"]\n");		/* U+FFFF */
 	assert_string_equal(S("\xf4\x8f\xbf\xbf"), "[\"\xf4\x8f\xbf\xbf\"]\n");	/* U+10FFFF */
 	assert_string_equal(S("a\xc3\xa9z"), "[\"a\xc3\xa9z\"]\n");
 }
 
 /*
- * Invalid UTF-8: each bad byte becomes \u00XX. Since valid UTF-8 is never escaped, a \u0080 to
- * \u00ff escape always means "this raw byte", and the output stays valid JSON.
+ * Invalid UTF-8: each bad byte becomes the lone surrogate \udcXX (Python's surrogateescape), which
+ * no valid text decodes to: byte 0xff and the character U+00FF stay apart, and the output stays
+ * valid JSON.
  */
 static void test_utf8_invalid(void **state)
 {
 	/* lone continuation bytes, bytes never valid in UTF-8 */
-	assert_string_equal(S("\x80"), "[\"\\u0080\"]\n");
-	assert_string_equal(S("\xbf"), "[\"\\u00bf\"]\n");
-	assert_string_equal(S("\xff\xfe"), "[\"\\u00ff\\u00fe\"]\n");
-	assert_string_equal(S("\xf5\x80\x80\x80"), "[\"\\u00f5\\u0080\\u0080\\u0080\"]\n");
+	assert_string_equal(S("\x80"), "[\"\\udc80\"]\n");
+	assert_string_equal(S("\xbf"), "[\"\\udcbf\"]\n");
+	assert_string_equal(S("\xff\xfe"), "[\"\\udcff\\udcfe\"]\n");
+	assert_string_equal(S("\xf5\x80\x80\x80"), "[\"\\udcf5\\udc80\\udc80\\udc80\"]\n");
 	/* overlong forms of '/' and of U+0000 */
-	assert_string_equal(S("\xc0\xaf"), "[\"\\u00c0\\u00af\"]\n");
-	assert_string_equal(S("\xc1\xbf"), "[\"\\u00c1\\u00bf\"]\n");
-	assert_string_equal(S("\xe0\x80\xaf"), "[\"\\u00e0\\u0080\\u00af\"]\n");
-	assert_string_equal(S("\xf0\x80\x80\xaf"), "[\"\\u00f0\\u0080\\u0080\\u00af\"]\n");
+	assert_string_equal(S("\xc0\xaf"), "[\"\\udcc0\\udcaf\"]\n");
+	assert_string_equal(S("\xc1\xbf"), "[\"\\udcc1\\udcbf\"]\n");
+	assert_string_equal(S("\xe0\x80\xaf"), "[\"\\udce0\\udc80\\udcaf\"]\n");
+	assert_string_equal(S("\xf0\x80\x80\xaf"), "[\"\\udcf0\\udc80\\udc80\\udcaf\"]\n");
 	/* UTF-16 surrogates and code points past U+10FFFF */
-	assert_string_equal(S("\xed\xa0\x80"), "[\"\\u00ed\\u00a0\\u0080\"]\n");
-	assert_string_equal(S("\xf4\x90\x80\x80"), "[\"\\u00f4\\u0090\\u0080\\u0080\"]\n");
+	assert_string_equal(S("\xed\xa0\x80"), "[\"\\udced\\udca0\\udc80\"]\n");
+	assert_string_equal(S("\xf4\x90\x80\x80"), "[\"\\udcf4\\udc90\\udc80\\udc80\"]\n");
 	/* a sequence cut short, by the end or by another character */
-	assert_string_equal(S("\xe2\x82"), "[\"\\u00e2\\u0082\"]\n");
-	assert_string_equal(S("\xe2\x82x"), "[\"\\u00e2\\u0082x\"]\n");
-	assert_string_equal(S("\xc3\""), "[\"\\u00c3\\\"\"]\n");
+	assert_string_equal(S("\xe2\x82"), "[\"\\udce2\\udc82\"]\n");
+	assert_string_equal(S("\xe2\x82x"), "[\"\\udce2\\udc82x\"]\n");
+	assert_string_equal(S("\xc3\""), "[\"\\udcc3\\\"\"]\n");
 	/* a bad byte does not swallow the valid character after it */
-	assert_string_equal(S("\xff\xc3\xa9"), "[\"\\u00ff\xc3\xa9\"]\n");
+	assert_string_equal(S("\xff\xc3\xa9"), "[\"\\udcff\xc3\xa9\"]\n");
 }
 
 /* json_strn stops at n bytes or a NUL, and never reads a sequence past n. */
@@ -169,7 +170,7 @@ static void test_strn_bounds(void **state)
 {
 	assert_string_equal(str("abcdef", 3), "[\"abc\"]\n");
 	assert_string_equal(str("ab\0cd", 5), "[\"ab\"]\n");
-	assert_string_equal(str("\xe2\x82\xac", 2), "[\"\\u00e2\\u0082\"]\n");
+	assert_string_equal(str("\xe2\x82\xac", 2), "[\"\\udce2\\udc82\"]\n");
 	assert_string_equal(str("x", 0), "[\"\"]\n");
 }
 

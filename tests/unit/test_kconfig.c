@@ -159,6 +159,21 @@ static void test_missing_file(void **state)
 	kconfig__free(&kc);
 }
 
+/* Not a kernel config: a directory, a device, a file without one CONFIG_ line. */
+static void test_not_a_config(void **state)
+{
+	struct kconfig kc;
+
+	kconfig__init(&kc);
+	assert_int_equal(kconfig__read_path(&kc, "/"), -EISDIR);
+	assert_int_equal(kconfig__read_path(&kc, "/dev/null"), -EINVAL);
+	assert_int_equal(kconfig__read_path(&kc, data("passwd")), -EBADMSG);
+	assert_int_equal(kc.n, 0);
+	/* an empty table: lookups work (and sort nothing) */
+	assert_null(kconfig__get(&kc, "CONFIG_BPF"));
+	kconfig__free(&kc);
+}
+
 static void test_hostile_lines(void **state)
 {
 	struct kconfig kc;
@@ -240,7 +255,7 @@ static void test_too_many_bytes(void **state)
 	kconfig__init(&kc);
 	for (unsigned int i = 0; i <= KCONFIG_MAX_BYTES / chunk && !err; i++)
 		err = kconfig__parse_buf(&kc, buf, chunk);
-	assert_int_equal(err, -E2BIG);
+	assert_int_equal(err, -EFBIG);
 	kconfig__free(&kc);
 	free(buf);
 }
@@ -267,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_gzip_path),
 		cmocka_unit_test(test_truncated_gzip),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_not_a_config),
 		cmocka_unit_test(test_hostile_lines),
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_embedded_nul),

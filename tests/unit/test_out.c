@@ -224,7 +224,7 @@ static void test_json_row(void **state)
 	out_header(&t);		/* nothing in JSON mode */
 	out_note("Tracing... Hit Ctrl-C to end.\n");	/* text only */
 	out_row(&t, v);
-	assert_string_equal(got(), "{\"comm\":\"a\\\"b\\\\c\\t\\u0001\\u00ff\","
+	assert_string_equal(got(), "{\"comm\":\"a\\\"b\\\\c\\t\\u0001\\udcff\","
 		"\"ret\":-9223372036854775808,\"size\":18446744073709551615,\"lat_ms\":-0.500}\n");
 }
 
@@ -331,6 +331,51 @@ static void test_closed_pipe(void **state)
 	fclose(f);
 }
 
+/* Text cells cannot forge a row or reach the terminal raw; padding counts the escaped width. */
+static void test_text_escapes(void **state)
+{
+	struct out_col cols[] = {
+		{ "COMM", "comm", -8, OUT_STR, .on = true },
+		{ "N", "n", 4, OUT_STR, .prec = 3, .on = true },
+		{ "ARGS", "args", 0, OUT_STRV, .on = true },
+	};
+	const struct out_table t = { cols, 3 };
+	static const char *const args[] = { "a\nb", "\x1b[2J", "q\"\\" };
+	union out_val v[3] = { { .s = "x\ty" }, { .s = "\x01\x02\x03\x04" }, { .v = { 3, args } } };
+
+	out_row(&t, v);
+	v[0].s = "\xff\xc3\xbf\xc2\x9b|";	/* a bad byte, U+00FF, a C1 control (CSI) */
+	v[2].v.quote = true;
+	out_row(&t, v);
+	assert_string_equal(got(), "x\\ty     \\x01\\x02\\x03 a\\nb \\x1b[2J q\"\\\\\n"
+				   "\\xff\xc3\xbf\\xc2\\x9b| \\x01\\x02\\x03 "
+				   "\"a\\nb\" \"\\x1b[2J\" \"q\\\"\\\\\"\n");
+	out_text(mem, "\x7f\r");
+	assert_string_equal(got() + strlen(got()) - 6, "\\x7f\\r");
+}
+
+/* Any write error is kept and returned, not only EPIPE: a full disk ends the run too. */
+static void test_full_disk(void **state)
+{
+	struct out_col cols[] = { { "X", "x", 0, OUT_STR, .on = true } };
+	const struct out_table t = { cols, 1 };
+	union out_val v = { .s = "0123456789" };
+	FILE *f = fopen("/dev/full", "w");
+
+	if (!f)
+		skip();
+	out_init(f);
+	out_row(&t, &v);
+	assert_int_equal(out_flush(), -ENOSPC);
+	assert_true(out_closed());
+	assert_int_equal(out_error(), -ENOSPC);
+	out_row(&t, &v);
+	assert_int_equal(out_flush(), -ENOSPC);
+	out_init(mem);
+	assert_false(out_closed());
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +389,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_note_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_golden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_pipe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_escapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
