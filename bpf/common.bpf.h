@@ -85,6 +85,8 @@ static __always_inline bool compat_syscall(struct pt_regs *regs)
  * Commits a record from reserve(sizeof(*p)). The reservation already counts in the ring's
  * fill (8-byte header, length rounded up to 8), so the ring was empty if that is all it holds.
  */
-#define submit(p) bpf_ringbuf_submit((p), wake_flag(((sizeof(*(p)) + 7) & ~7ull) + 8))
+#define submit(p) submit_len((p), sizeof(*(p)))
+/* The same for a record reserved shorter than its type (LEN bytes). */
+#define submit_len(p, len) bpf_ringbuf_submit((p), wake_flag((((len) + 7) & ~7ull) + 8))
 
 #endif
