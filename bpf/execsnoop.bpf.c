@@ -89,7 +89,7 @@ __noinline int append_arg(unsigned long uptr)
 SEC("raw_tp/sys_enter")
 int exec_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	void *regs = (void *)ctx->args[0];
 	long nr = (long)ctx->args[1];
 	bool at = nr == NR_EXECVEAT;
 	const char *const *argv;
@@ -100,10 +100,8 @@ int exec_enter(struct bpf_raw_tracepoint_args *ctx)
 
 	if ((nr != NR_EXECVE && !at) || compat_syscall(regs))
 		return 0;
-	argv = (const char *const *)(at ? PT_REGS_PARM3_CORE_SYSCALL(regs)
-				      : PT_REGS_PARM2_CORE_SYSCALL(regs));
-	arg = (const char *)(at ? PT_REGS_PARM2_CORE_SYSCALL(regs)
-			     : PT_REGS_PARM1_CORE_SYSCALL(regs));
+	argv = (const char *const *)(at ? sys_reg(regs, SYS_ARG3) : sys_reg(regs, SYS_ARG2));
+	arg = (const char *)(at ? sys_reg(regs, SYS_ARG2) : sys_reg(regs, SYS_ARG1));
 	id = bpf_get_current_pid_tgid();
 	if (!filter_task())
 		return 0;
@@ -201,7 +199,7 @@ int exec_done(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sys_exit")
 int exec_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	void *regs = (void *)ctx->args[0];
 	long ret = (long)ctx->args[1], nr;
 	struct execsnoop_done *d;
 
