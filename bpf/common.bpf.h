@@ -73,7 +73,7 @@ struct sys_regs {
 #elif defined(__TARGET_ARCH_arm64)
 struct sys_regs {
 	unsigned long regs[31], sp, pc, pstate, orig_x0;
-	long syscallno;		/* s32 on little-endian, then padding */
+	int syscallno;		/* a typed (tp_btf) load must match the kernel's s32 */
 };
 #define SYS_ARG1 orig_x0
 #define SYS_ARG2 regs[1]
