@@ -109,8 +109,9 @@ lost_run() {	# lost_run RATE CMD...: prints "achieved seen reported-lost"
 	fi
 	"$BIN/execfail" -r "$_r" -d "$LOAD_S" "$_tag" >"$T/l.load"
 	sleep 0.5
-	kill -INT "$TP"
-	wait "$TP"
+	# TERM: a background job of a script ignores SIGINT unless it sets a handler (minexec)
+	kill -TERM "$TP"
+	{ wait "$TP"; } 2>/dev/null
 	TP=
 	_seen=$(grep -o "$_tag-[0-9]*" "$T/l.out" | sort -u | wc -l | tr -d ' ')
 	_lost=$(sed -n 's/.*(\([0-9]*\) in total).*/\1/p' "$T/l.err" | tail -n 1)
