@@ -22,7 +22,7 @@
 #include "opts.h"
 #include "out.h"
 #include "run.h"
-#include "tp_args.h"
+#include "kbtf.h"
 
 _Static_assert(sizeof(struct biosnoop_event) == 64, "biosnoop_event layout");
 
@@ -230,10 +230,10 @@ static int on_event(void *ctx, const void *data, size_t len)
  */
 static int choose_hooks(struct biosnoop_bpf *skel)
 {
-	int start = tp_arg_index("block_io_start", "request");
-	int insert = tp_arg_index("block_rq_insert", "request");
-	int issue = tp_arg_index("block_rq_issue", "request");
-	int complete = tp_arg_index("block_rq_complete", "request");
+	int start = kbtf__tp_arg_index("block_io_start", "request");
+	int insert = kbtf__tp_arg_index("block_rq_insert", "request");
+	int issue = kbtf__tp_arg_index("block_rq_issue", "request");
+	int complete = kbtf__tp_arg_index("block_rq_complete", "request");
 
 	if (!features__usable(FEAT_RAW_TP))
 		return err_report(ERR_ATTACH, features__probe(FEAT_RAW_TP)->err ?: -EOPNOTSUPP,
@@ -256,12 +256,13 @@ static int choose_hooks(struct biosnoop_bpf *skel)
 int biosnoop_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event };
-	struct biosnoop_bpf *skel;
-	int rc = 1, err;
-
-	int first = opts_parse(&spec, argc, argv), cgfd = -1;
+	const struct bpf_program *failed;
+	struct biosnoop_bpf *skel = NULL;
+	struct linkset *links;
+	int rc = 1, err, first, cgfd = -1;
 	struct timespec rt;
 
+	first = opts_parse(&spec, argc, argv);
 	if (first < argc && opt_parse_secs(argv[first], &o.duration))
 		usage_error(&spec, "duration: expected a whole number of seconds > 0, got '%.32s'",
 			    argv[first]);
@@ -279,28 +280,39 @@ int biosnoop_main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &rt);
 	wall_offset_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - (int64_t)now_ns_mono();
 
+	if (!(links = linkset__new()))
+		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
 	skel = biosnoop_bpf__open_opts(skel_open_opts());
-	if (!skel)
-		return err_report(ERR_OPEN, -errno, "opening the BPF object");
+	if (!skel) {
+		err_report(ERR_OPEN, -errno, "opening the BPF object");
+		goto out;
+	}
 	skel->rodata->filter_dev = o.dev;
 	skel->rodata->filter_cgroup = cgfd >= 0;
 	skel->rodata->min_lat_ns = o.min_ms * 1000000ull;
-	if (choose_hooks(skel) || skel_load(skel->skeleton))
+	if (choose_hooks(skel))
 		goto out;
+	if ((err = skel_load(skel->skeleton))) {
+		err_report(ERR_LOAD, err, "loading BPF programs");
+		goto out;
+	}
 	if (cgfd >= 0 && bpf_map_update_elem(bpf_map__fd(skel->maps.cgroup), &(__u32){ 0 }, &cgfd,
 					     BPF_ANY)) {
 		err_report(ERR_LOAD, -errno, "setting the cgroup filter to %s", o.cgroup);
 		goto out;
 	}
-	if (skel_attach(skel->skeleton))
+	if ((err = skel_attach(skel->skeleton, links, &failed))) {
+		err_report(ERR_ATTACH, err, "attaching to %s", bpf_program__section_name(failed));
 		goto out;
+	}
 
 	out_header(&table);
 	err = run_loop(&(struct run_cfg){ .events = skel->maps.events,
 					  .lost = &skel->bss->lost_events,
-					  .duration_ms = o.duration * 1000 }, &ops, NULL);
+					  .duration_ms = o.duration * 1000, .links = links }, &ops, NULL);
 	rc = err ? 1 : 0;
 out:
+	linkset__free(links);
 	biosnoop_bpf__destroy(skel);
 	if (cgfd >= 0)
 		close(cgfd);

@@ -16,7 +16,6 @@
 #include "out.h"
 #include "pinmap.h"
 #include "run.h"
-#include "tracefs.h"
 
 _Static_assert(offsetof(struct opensnoop_event, data) == 56, "opensnoop_event layout");
 
@@ -290,47 +289,14 @@ static int child_tick(void *ctx)
 	return waitpid(child.pid, &child.status, WNOHANG) == child.pid;
 }
 
-#define NCALLS 4
-
-/*
- * The open syscalls of this architecture (arm64 has only openat and openat2): their entry
- * programs load, and exits[] gets the exit tracepoints for the shared exit program.
- * Returns how many there are.
- */
-static int choose_syscalls(struct opensnoop_bpf *skel, struct tp_target exits[NCALLS])
-{
-	static const char *const calls[NCALLS] = { "open", "creat", "openat", "openat2" };
-	static char names[NCALLS][32];
-	struct bpf_program *enters[NCALLS] = {
-		skel->progs.enter_open, skel->progs.enter_creat,
-		skel->progs.enter_openat, skel->progs.enter_openat2,
-	};
-
-	int n = 0;
-
-	for (int i = 0; i < NCALLS; i++) {
-		char enter[32];
-
-		snprintf(enter, sizeof(enter), "sys_enter_%s", calls[i]);
-		snprintf(names[i], sizeof(names[i]), "sys_exit_%s", calls[i]);
-		/* entry and exit go together: one without the other only leaks or drops */
-		if (!tracefs_has_event("syscalls", enter) || !tracefs_has_event("syscalls", names[i])) {
-			err_debug("no %s syscall tracepoints on this kernel, skipping it", calls[i]);
-			bpf_program__set_autoload(enters[i], false);
-			continue;
-		}
-		exits[n++] = (struct tp_target){ skel->progs.open_exit, "syscalls", names[i] };
-	}
-	return n;
-}
-
 int opensnoop_main(int argc, char **argv)
 {
-	struct bpf_link *links[NCALLS] = {};
-	struct tp_target exits[NCALLS];
-	struct opensnoop_bpf *skel;
+	struct bpf_program *exit_prog;
+	const struct bpf_program *failed;
+	struct opensnoop_bpf *skel = NULL;
+	struct linkset *links;
 	char why[256];
-	int rc = 1, err, nexits = 0, errfd = -1;
+	int rc = 1, err, errfd = -1;
 	char **cmd = NULL;
 
 	/* everything after --exec is the command and its own options */
@@ -361,14 +327,13 @@ int opensnoop_main(int argc, char **argv)
 		cols[C_PID].key = "tid";
 	}
 
-	if (!tracefs_path())
-		return err_report(ERR_OPEN, -errno, "cannot find or mount tracefs");
-	if (!tracefs_has_event("syscalls", "sys_enter_openat"))
-		return err_report(ERR_ATTACH, -ENOENT, "no syscalls:sys_enter_openat tracepoint "
-				  "(kernel without CONFIG_FTRACE_SYSCALLS)");
+	if (!(links = linkset__new()))
+		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
 	skel = opensnoop_bpf__open_opts(skel_open_opts());
-	if (!skel)
-		return err_report(ERR_OPEN, -errno, "opening the BPF object");
+	if (!skel) {
+		err_report(ERR_OPEN, -errno, "opening the BPF object");
+		goto out;
+	}
 	skel->rodata->filter_pid = o.pid;
 	skel->rodata->filter_tid = o.tid;
 	skel->rodata->filter_uid = o.uid;
@@ -392,11 +357,23 @@ int opensnoop_main(int argc, char **argv)
 		err_msg("--mntnsmap %s: %s", o.mntnsmap, why);
 		goto out;
 	}
-	nexits = choose_syscalls(skel, exits);
-	/* exits first: an entry whose exit is not attached yet would stay in starts */
-	if (skel_load(skel->skeleton) || attach_tracepoints(exits, nexits, links) ||
-	    skel_attach(skel->skeleton))
+	/* typed tracepoints need the kernel's own BTF (not a --btf file) */
+	exit_prog = !opt_btf && !access("/sys/kernel/btf/vmlinux", R_OK) ? skel->progs.open_exit
+									   : skel->progs.open_exit_raw;
+	bpf_program__set_autoload(skel->progs.open_exit, exit_prog == skel->progs.open_exit);
+	bpf_program__set_autoload(skel->progs.open_exit_raw, exit_prog != skel->progs.open_exit);
+	/* attached first, below: an entry whose exit is not attached yet would stay in starts */
+	bpf_program__set_autoattach(exit_prog, false);
+	if ((err = skel_load(skel->skeleton))) {
+		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;
+	}
+	failed = exit_prog;
+	if ((err = linkset__add(links, bpf_program__attach(failed))) ||
+	    (err = skel_attach(skel->skeleton, links, &failed))) {
+		err_report(ERR_ATTACH, err, "attaching to %s", bpf_program__section_name(failed));
+		goto out;
+	}
 
 	if (errfd >= 0) {
 		err = release_child(errfd);
@@ -410,12 +387,12 @@ int opensnoop_main(int argc, char **argv)
 	err = run_loop(&(struct run_cfg){ .events = skel->maps.events,
 					  .lost = &skel->bss->lost_events,
 					  .duration_ms = o.duration * 1000,
-					  .interval_ms = o.exec ? 50 : 0 },
+					  .interval_ms = o.exec ? 50 : 0, .links = links },
 		       &(struct run_ops){ .on_event = on_event, .on_tick = o.exec ? child_tick : NULL },
 		       NULL);
 	rc = err ? 1 : 0;
 out:
-	links_destroy(links, nexits);
+	linkset__free(links);
 	opensnoop_bpf__destroy(skel);
 	/* a command never released gives up on EOF; one still running is left to run */
 	if (child.go >= 0)

@@ -124,8 +124,7 @@ struct prof {
 	FILE *svg;		/* written as svg_tmp, renamed to --svg FILE once complete */
 	char svg_tmp[4096];
 	bool svg_bad;		/* the flame graph could not be written whole */
-	struct bpf_link *links[CPUS_MAX];
-	int nlinks;
+	struct linkset *links;	/* one sampling event per CPU */
 	bool software;		/* sampling on cpu-clock: no hardware counters */
 };
 
@@ -189,6 +188,7 @@ static long max_sample_rate(void)
 static int attach_cpus(struct prof *p)
 {
 	static bool on[CPUS_MAX];
+	struct bpf_link *l;
 	int err, fd;
 
 	if ((err = online_cpus(on, CPUS_MAX)))
@@ -218,14 +218,16 @@ static int attach_cpus(struct prof *p)
 		}
 		if (fd < 0)
 			return err_report(ERR_ATTACH, fd, "opening a perf event on CPU %d", cpu);
-		p->links[p->nlinks] = bpf_program__attach_perf_event(p->skel->progs.do_sample, fd);
-		if (!p->links[p->nlinks]) {
+		l = bpf_program__attach_perf_event(p->skel->progs.do_sample, fd);
+		if (!l) {
 			err = -errno;
-			close(fd);
+			close(fd);	/* a link owns its event; without one it is still ours */
+		} else {
+			err = linkset__add(p->links, l);
+		}
+		if (err)
 			return err_report(ERR_ATTACH, err, "attaching to the perf event of CPU %d",
 					  cpu);
-		}
-		p->nlinks++;
 	}
 	return 0;
 }
@@ -496,6 +498,7 @@ static int setup(struct prof *p)
 	const struct id_list *l;
 	uint8_t yes = 1;
 	char why[256];
+	int err;
 
 	p->skel = skel = profile_bpf__open_opts(skel_open_opts());
 	if (!skel)
@@ -516,8 +519,8 @@ static int setup(struct prof *p)
 		return err_msg("--cgroupmap %s: %s", o.cgroupmap, why), 1;
 	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why)))
 		return err_msg("--mntnsmap %s: %s", o.mntnsmap, why), 1;
-	if (skel_load(skel->skeleton))
-		return 1;
+	if ((err = skel_load(skel->skeleton)))
+		return err_report(ERR_LOAD, err, "loading BPF programs");
 	l = o.pids.n ? &o.pids : &o.tids;
 	for (int i = 0; i < l->n; i++)
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.ids), &l->ids[i], &yes, BPF_ANY))
@@ -593,7 +596,8 @@ int profile_main(int argc, char **argv)
 						   .annotate = o.annotations,
 						   .addresses = o.address, .folded = o.folded,
 						   .fg = p->fg });
-	if (!p->st || (o.svg && !p->fg)) {
+	p->links = linkset__new();
+	if (!p->st || !p->links || (o.svg && !p->fg)) {
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
 	}
@@ -609,10 +613,10 @@ int profile_main(int argc, char **argv)
 	banner();
 	rc = run_loop(&(struct run_cfg){ .events = p->skel->maps.events,
 					 .lost = &p->skel->bss->lost_events,
-					 .duration_ms = o.duration * 1000 }, &ops, p) ? 1 : 0;
+					 .duration_ms = o.duration * 1000,
+					 .links = p->links }, &ops, p) ? 1 : 0;
 out:
-	for (int i = 0; i < p->nlinks; i++)
-		bpf_link__destroy(p->links[i]);
+	linkset__free(p->links);
 	profile_bpf__destroy(p->skel);
 	if (p->svg && close_svg(p, rc) && !rc)
 		rc = 1;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "kbtf.h"
 #include "opts.h"
 #include "out.h"
 
@@ -23,23 +24,17 @@ const char *opts_summary;
 #define COMPLETE_OPT 0x1000	/* hidden --bpfbox-complete */
 #define LONG_ONLY_BASE 0x2000	/* getopt value of the i-th long-only option */
 
-/* A raw BTF blob (as /sys/kernel/btf/vmlinux) or an ELF file carrying .BTF (a vmlinux). */
+/* A raw BTF blob (as /sys/kernel/btf/vmlinux) or an ELF file carrying .BTF (a vmlinux),
+ * validated: libbpf trusts what it parses. */
 static const char *opt_parse_btf_file(const char *arg, void *dst)
 {
-	unsigned char magic[4] = { 0 };
-	/* never a FIFO or device: opening one can block or have side effects */
-	int fd = open(arg, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	bool ok;
+	static char why[160];
+	char reason[128];
 
-	if (fd < 0)
-		return "a readable BTF file";
-	ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && read(fd, magic, sizeof(magic)) >= 0;
-	close(fd);
-	if (!ok)
-		return "a regular, readable BTF file";
-	if (!(magic[0] == 0x9f && magic[1] == 0xeb) && memcmp(magic, "\177ELF", 4))
-		return "a BTF file (raw BTF as in /sys/kernel/btf/vmlinux, or a vmlinux ELF)";
+	if (kbtf__check_file(arg, reason, sizeof(reason))) {
+		snprintf(why, sizeof(why), "a valid BTF file (%s)", reason);
+		return why;
+	}
 	*(const char **)dst = arg;
 	return NULL;
 }
