@@ -29,15 +29,22 @@ static double seconds = 2.0;
 static pthread_barrier_t announced, go;
 
 /*
- * CPU time this thread has used: each loop runs for a given amount of CPU, not of wall time,
- * so it gets as many samples on a machine busy with other work as on an idle one.
+ * CPU time this thread has used since its first call: each loop runs for a given amount of
+ * CPU, not of wall time, so it gets as many samples on a machine busy with other work as on
+ * an idle one. From the first call, because a thread's CPU clock survives exec (a process
+ * that spun before exec'ing this program must not find its time already spent).
  */
 static double elapsed(void)
 {
+	static __thread double start = -1;
 	struct timespec t;
+	double now;
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	now = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	if (start < 0)
+		start = now;
+	return now - start;
 }
 
 /*
