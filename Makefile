@@ -43,11 +43,13 @@ endif
 LIBBPF_DIR := build/libbpf/$(LIBBPF_VERSION)/$(ARCH)
 LIBBPF_A := $(LIBBPF_DIR)/lib/libbpf.a
 
-CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -I$(LIBBPF_DIR)/include -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
-	-D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' -DBPFBOX_ARCH='"$(ARCH)"' \
-	-DBPFBOX_LIBBPF='"$(LIBBPF_VERSION)"' \
+# What every compilation of the user side needs, whatever the compiler (the fuzz build too).
+CPPFLAGS_ALL := -D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' -DBPFBOX_ARCH='"$(ARCH)"' \
+	-DBPFBOX_LIBBPF='"$(LIBBPF_VERSION)"' -I$(LIBBPF_DIR)/include \
 	-iquote $(OUT) -iquote common -iquote bpf -MMD -MP
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
+	$(CPPFLAGS_ALL)
 # SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer, dynamically linked (build/asan).
 STATIC := -static
 ifeq ($(SAN),1)
@@ -217,12 +219,11 @@ test: all cross unit e2e sanitize fuzz-smoke vm
 # crash into tests/data/fuzz/NAME/ once fixed: the unit tests replay it from then on).
 FUZZ_OUT := build/fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' \
-	-DBPFBOX_ARCH='"$(ARCH)"' -iquote $(OUT) -iquote common -iquote bpf -MMD -MP \
+FUZZ_CFLAGS := -g -O1 -std=gnu11 $(CPPFLAGS_ALL) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJS := $(patsubst %.c,$(FUZZ_OUT)/%.o,$(COMMON_SRCS) $(CMD_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRCS))
-$(FUZZ_OUT)/%.o: %.c | $(SKELS)
+$(FUZZ_OUT)/%.o: %.c | $(SKELS) $(LIBBPF_A)
 	$(call msg,FUZZCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
