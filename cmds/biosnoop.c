@@ -215,7 +215,9 @@ static int choose_hooks(struct biosnoop_bpf *skel)
 int biosnoop_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event };
-	struct biosnoop_bpf *skel;
+	const struct bpf_program *failed;
+	struct biosnoop_bpf *skel = NULL;
+	struct linkset *links;
 	int rc = 1, err;
 
 	opts_parse(&spec, argc, argv);
@@ -223,18 +225,32 @@ int biosnoop_main(int argc, char **argv)
 	cols[C_QUE].on = o.queue;
 	cols[C_PAT].on = o.pattern;
 
+	if (!(links = linkset__new()))
+		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
 	skel = biosnoop_bpf__open_opts(skel_open_opts());
-	if (!skel)
-		return err_report(ERR_OPEN, -errno, "opening the BPF object");
-	skel->rodata->filter_dev = o.dev;
-	if (choose_hooks(skel) || skel_load(skel->skeleton) || skel_attach(skel->skeleton))
+	if (!skel) {
+		err_report(ERR_OPEN, -errno, "opening the BPF object");
 		goto out;
+	}
+	skel->rodata->filter_dev = o.dev;
+	if (choose_hooks(skel))
+		goto out;
+	if ((err = skel_load(skel->skeleton))) {
+		err_report(ERR_LOAD, err, "loading BPF programs");
+		goto out;
+	}
+	if ((err = skel_attach(skel->skeleton, links, &failed))) {
+		err_report(ERR_ATTACH, err, "attaching to %s", bpf_program__section_name(failed));
+		goto out;
+	}
 
 	out_header(&table);
 	err = run_loop(&(struct run_cfg){ .events = skel->maps.events,
-					  .lost = &skel->bss->lost_events }, &ops, NULL);
+					  .lost = &skel->bss->lost_events,
+					  .links = links }, &ops, NULL);
 	rc = err ? 1 : 0;
 out:
+	linkset__free(links);
 	biosnoop_bpf__destroy(skel);
 	return rc;
 }

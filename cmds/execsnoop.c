@@ -235,9 +235,10 @@ static void compile_re(regex_t *re, const char *pattern, const char *opt)
 int execsnoop_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event };
-	struct bpf_link *links[4] = {};
-	struct execsnoop_bpf *skel;
-	int rc = 1, err;
+	const struct bpf_program *failed;
+	struct execsnoop_bpf *skel = NULL;
+	struct linkset *links;
+	int rc = 1, err, bad;
 
 	opts_parse(&spec, argc, argv);
 	run_setup(spec.name);
@@ -253,30 +254,44 @@ int execsnoop_main(int argc, char **argv)
 
 	if (!tracefs_path())
 		return err_report(ERR_OPEN, -errno, "cannot find or mount tracefs");
+	if (!(links = linkset__new()))
+		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
 	skel = execsnoop_bpf__open_opts(skel_open_opts());
-	if (!skel)
-		return err_report(ERR_OPEN, -errno, "opening the BPF object");
+	if (!skel) {
+		err_report(ERR_OPEN, -errno, "opening the BPF object");
+		goto out;
+	}
 	skel->rodata->max_args = o.max_args;
 	skel->rodata->filter_uid = o.uid;
 	skel->rodata->filter_ppid = o.ppid;
-	if (skel_load(skel->skeleton))
+	if ((err = skel_load(skel->skeleton))) {
+		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;
+	}
 	const struct tp_target tps[] = {
 		{ skel->progs.exec_enter, "syscalls", "sys_enter_execve" },
 		{ skel->progs.exec_enter, "syscalls", "sys_enter_execveat", true },
 		{ skel->progs.exec_exit, "syscalls", "sys_exit_execve" },
 		{ skel->progs.exec_exit, "syscalls", "sys_exit_execveat", true },
 	};
-	if (attach_tracepoints(tps, 4, links) || skel_attach(skel->skeleton))
+	if ((err = attach_tracepoints(tps, 4, links, &bad))) {
+		err_report(ERR_ATTACH, err, "attaching to tracepoint %s:%s", tps[bad].category,
+			   tps[bad].name);
 		goto out;
+	}
+	if ((err = skel_attach(skel->skeleton, links, &failed))) {
+		err_report(ERR_ATTACH, err, "attaching to %s", bpf_program__section_name(failed));
+		goto out;
+	}
 
 	start_ns = now_ns_mono();
 	out_header(&table);
 	err = run_loop(&(struct run_cfg){ .events = skel->maps.events,
-					  .lost = &skel->bss->lost_events }, &ops, NULL);
+					  .lost = &skel->bss->lost_events,
+					  .links = links }, &ops, NULL);
 	rc = err ? 1 : 0;
 out:
-	links_destroy(links, 4);
+	linkset__free(links);
 	execsnoop_bpf__destroy(skel);
 	return rc;
 }

@@ -252,10 +252,11 @@ static int choose_syscalls(struct opensnoop_bpf *skel, struct tp_target exits[NC
 int opensnoop_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event };
-	struct bpf_link *links[NCALLS] = {};
+	const struct bpf_program *failed;
 	struct tp_target exits[NCALLS];
-	struct opensnoop_bpf *skel;
-	int rc = 1, err, nexits = 0;
+	struct opensnoop_bpf *skel = NULL;
+	struct linkset *links;
+	int rc = 1, err, nexits = 0, bad;
 
 	opts_parse(&spec, argc, argv);
 	run_setup(spec.name);
@@ -272,9 +273,13 @@ int opensnoop_main(int argc, char **argv)
 	if (!tracefs_has_event("syscalls", "sys_enter_openat"))
 		return err_report(ERR_ATTACH, -ENOENT, "no syscalls:sys_enter_openat tracepoint "
 				  "(kernel without CONFIG_FTRACE_SYSCALLS)");
+	if (!(links = linkset__new()))
+		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
 	skel = opensnoop_bpf__open_opts(skel_open_opts());
-	if (!skel)
-		return err_report(ERR_OPEN, -errno, "opening the BPF object");
+	if (!skel) {
+		err_report(ERR_OPEN, -errno, "opening the BPF object");
+		goto out;
+	}
 	skel->rodata->filter_pid = o.pid;
 	skel->rodata->filter_tid = o.tid;
 	skel->rodata->filter_uid = o.uid;
@@ -289,18 +294,29 @@ int opensnoop_main(int argc, char **argv)
 	/* 1 MiB holds 10 ms of 200k opens/s several times over, whatever the page size */
 	bpf_map__set_max_entries(skel->maps.events, o.pages ? o.pages * getpagesize() : 1 << 20);
 	nexits = choose_syscalls(skel, exits);
-	/* exits first: an entry whose exit is not attached yet would stay in starts */
-	if (skel_load(skel->skeleton) || attach_tracepoints(exits, nexits, links) ||
-	    skel_attach(skel->skeleton))
+	if ((err = skel_load(skel->skeleton))) {
+		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;
+	}
+	/* exits first: an entry whose exit is not attached yet would stay in starts */
+	if ((err = attach_tracepoints(exits, nexits, links, &bad))) {
+		err_report(ERR_ATTACH, err, "attaching to tracepoint %s:%s", exits[bad].category,
+			   exits[bad].name);
+		goto out;
+	}
+	if ((err = skel_attach(skel->skeleton, links, &failed))) {
+		err_report(ERR_ATTACH, err, "attaching to %s", bpf_program__section_name(failed));
+		goto out;
+	}
 
 	out_header(&table);
 	err = run_loop(&(struct run_cfg){ .events = skel->maps.events,
 					  .lost = &skel->bss->lost_events,
-					  .duration_ms = o.duration * 1000 }, &ops, NULL);
+					  .duration_ms = o.duration * 1000,
+					  .links = links }, &ops, NULL);
 	rc = err ? 1 : 0;
 out:
-	links_destroy(links, nexits);
+	linkset__free(links);
 	opensnoop_bpf__destroy(skel);
 	return rc;
 }

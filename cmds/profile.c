@@ -102,8 +102,7 @@ struct prof {
 	FILE *svg;		/* written as svg_tmp, renamed to --svg FILE once complete */
 	char svg_tmp[4096];
 	bool svg_bad;		/* the flame graph could not be written whole */
-	struct bpf_link *links[CPUS_MAX];
-	int nlinks;
+	struct linkset *links;	/* one sampling event per CPU */
 	bool software;		/* sampling on cpu-clock: no hardware counters */
 };
 
@@ -167,6 +166,7 @@ static long max_sample_rate(void)
 static int attach_cpus(struct prof *p)
 {
 	static bool on[CPUS_MAX];
+	struct bpf_link *l;
 	int err, fd;
 
 	if ((err = online_cpus(on, CPUS_MAX)))
@@ -196,14 +196,16 @@ static int attach_cpus(struct prof *p)
 		}
 		if (fd < 0)
 			return err_report(ERR_ATTACH, fd, "opening a perf event on CPU %d", cpu);
-		p->links[p->nlinks] = bpf_program__attach_perf_event(p->skel->progs.do_sample, fd);
-		if (!p->links[p->nlinks]) {
+		l = bpf_program__attach_perf_event(p->skel->progs.do_sample, fd);
+		if (!l) {
 			err = -errno;
-			close(fd);
+			close(fd);	/* a link owns its event; without one it is still ours */
+		} else {
+			err = linkset__add(p->links, l);
+		}
+		if (err)
 			return err_report(ERR_ATTACH, err, "attaching to the perf event of CPU %d",
 					  cpu);
-		}
-		p->nlinks++;
 	}
 	return 0;
 }
@@ -440,6 +442,7 @@ static int setup(struct prof *p)
 	struct profile_bpf *skel;
 	const struct id_list *l;
 	uint8_t yes = 1;
+	int err;
 
 	p->skel = skel = profile_bpf__open_opts(skel_open_opts());
 	if (!skel)
@@ -460,8 +463,8 @@ static int setup(struct prof *p)
 		return 1;
 	if (o.mntnsmap && reuse_pinned(skel->maps.mntnsset, o.mntnsmap, "mount namespace map"))
 		return 1;
-	if (skel_load(skel->skeleton))
-		return 1;
+	if ((err = skel_load(skel->skeleton)))
+		return err_report(ERR_LOAD, err, "loading BPF programs");
 	l = o.pids.n ? &o.pids : &o.tids;
 	for (int i = 0; i < l->n; i++)
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.ids), &l->ids[i], &yes, BPF_ANY))
@@ -532,7 +535,8 @@ int profile_main(int argc, char **argv)
 						   .annotate = o.annotations,
 						   .addresses = o.address, .folded = o.folded,
 						   .fg = p->fg });
-	if (!p->st || (o.svg && !p->fg)) {
+	p->links = linkset__new();
+	if (!p->st || !p->links || (o.svg && !p->fg)) {
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
 	}
@@ -547,10 +551,10 @@ int profile_main(int argc, char **argv)
 	banner();
 	rc = run_loop(&(struct run_cfg){ .events = p->skel->maps.events,
 					 .lost = &p->skel->bss->lost_events,
-					 .duration_ms = o.duration * 1000 }, &ops, p) ? 1 : 0;
+					 .duration_ms = o.duration * 1000,
+					 .links = p->links }, &ops, p) ? 1 : 0;
 out:
-	for (int i = 0; i < p->nlinks; i++)
-		bpf_link__destroy(p->links[i]);
+	linkset__free(p->links);
 	profile_bpf__destroy(p->skel);
 	if (p->svg && close_svg(p, rc) && !rc)
 		rc = 1;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Loading and attaching skeletons with actionable errors. */
+/* Loading and attaching skeletons; errors are returned, the applets explain them. */
 #include <errno.h>
 #include <string.h>
 
@@ -20,26 +20,23 @@ int skel_load(struct bpf_object_skeleton *s)
 {
 	/* not bpf_object__load(): libbpf 1.1 maps .bss/.data onto the kernel's maps only here,
 	 * and without that skel->bss (e.g. the lost-event counter) never changes */
-	int err = bpf_object__load_skeleton(s);
-
-	if (err)
-		return err_report(ERR_LOAD, err, "loading BPF programs");
-	return 0;
+	return bpf_object__load_skeleton(s);
 }
 
-int skel_attach(struct bpf_object_skeleton *s)
+int skel_attach(struct bpf_object_skeleton *s, struct linkset *ls,
+		const struct bpf_program **failed)
 {
 	for (int i = 0; i < s->prog_cnt; i++) {
 		struct bpf_program *p = *s->progs[i].prog;
-		struct bpf_link *l;
+		int err;
 
 		if (!bpf_program__autoload(p) || !strchr(bpf_program__section_name(p), '/'))
 			continue;
-		l = bpf_program__attach(p);
-		if (!l)
-			return err_report(ERR_ATTACH, -errno, "attaching to %s",
-					  bpf_program__section_name(p));
-		*s->progs[i].link = l;
+		err = linkset__add(ls, bpf_program__attach(p));
+		if (err) {
+			*failed = p;
+			return err;
+		}
 	}
 	return 0;
 }
@@ -52,28 +49,22 @@ void autoload_if_event(struct bpf_program *p, const char *category, const char *
 	}
 }
 
-int attach_tracepoints(const struct tp_target *t, int n, struct bpf_link **links)
+int attach_tracepoints(const struct tp_target *t, int n, struct linkset *ls, int *failed)
 {
-	for (int i = 0; i < n; i++)
-		links[i] = NULL;
 	for (int i = 0; i < n; i++) {
+		int err;
+
 		if (t[i].optional && !tracefs_has_event(t[i].category, t[i].name)) {
 			err_debug("no tracepoint %s:%s on this kernel, skipping it", t[i].category,
 				  t[i].name);
 			continue;
 		}
-		links[i] = bpf_program__attach_tracepoint(t[i].prog, t[i].category, t[i].name);
-		if (!links[i])
-			return err_report(ERR_ATTACH, -errno, "attaching to tracepoint %s:%s",
-					  t[i].category, t[i].name);
+		err = linkset__add(ls, bpf_program__attach_tracepoint(t[i].prog, t[i].category,
+								      t[i].name));
+		if (err) {
+			*failed = i;
+			return err;
+		}
 	}
 	return 0;
-}
-
-void links_destroy(struct bpf_link **links, int n)
-{
-	for (int i = 0; i < n; i++) {
-		bpf_link__destroy(links[i]);
-		links[i] = NULL;
-	}
 }

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "err.h"
+#include "linkset.h"
 #include "out.h"
 #include "run.h"
 
@@ -167,6 +168,13 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 			if (until > now_ns_mono())
 				poll(NULL, 0, ms_until(until));
 		}
+	}
+	if (cfg->links) {
+		size_t n = linkset__count(cfg->links);
+		uint64_t t = now_ns_mono();
+
+		linkset__release(cfg->links);
+		err_debug("detached %zu probes in %.1f ms", n, (now_ns_mono() - t) / 1e6);
 	}
 	/* whatever was submitted before the stop is still reported */
 	if (rb && !d.rc && !out_closed())

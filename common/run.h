@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct bpf_map;
+struct linkset;
 
 /*
  * Drain period of the run loop: the reader is woken by the first event after it went idle
@@ -38,6 +39,9 @@ struct run_cfg {
 	const volatile __u64 *lost;	/* counter the BPF side bumps when a reserve fails */
 	long interval_ms;		/* 0: no ticks */
 	long duration_ms;		/* 0: until a signal */
+	/* the applet's probes: released (concurrently) as soon as the loop stops, before the
+	 * last drain and on_exit, so that the final output is complete and nothing fires on */
+	struct linkset *links;
 };
 
 /* Installs signal handlers and the libbpf print callback; call first in every applet. */
