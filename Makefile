@@ -42,6 +42,9 @@ LIBDIR := /usr/lib/$(TRIPLET)
 LDLIBS := $(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iembed/$(ARCH) -Ibpf -Wall \
 	-Wno-unused-function -Wno-compare-distinct-pointer-types
+# libbpf's usdt.bpf.h includes <linux/errno.h>, which wants <asm/errno.h>: the build host's
+# (errno numbers are the same on x86 and arm64)
+BPF_CFLAGS += -idirafter /usr/include/$(shell uname -m)-linux-gnu
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
