@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The symbols of one ELF file: function symbols, load segments, build-id and debug-file lookup. */
+/*
+ * The symbols of one ELF file: function symbols by address and by name, load segments,
+ * build-id and debug-file lookup. The file is read with bounded reads into memory, never
+ * mapped: its owner may truncate or rewrite it while we read, and a hostile file costs a
+ * bounded amount of memory and time, then reads as a file without symbols.
+ */
 #ifndef BPFBOX_ELFSYM_H
 #define BPFBOX_ELFSYM_H
 
@@ -13,13 +18,15 @@ struct elf_syms;
 
 struct elf_syms_opts {
 	/*
-	 * Path prefixes under which the file's own paths are valid, tried in order when looking
-	 * for separate debug files: e.g. { "/proc/42/root", "" } for a process in a container,
+	 * Roots under which the file's own paths are valid, tried in order when looking for
+	 * separate debug files: e.g. { "/proc/42/root", "" } for a process in a container,
 	 * { "" } (or NULL) for the host. NULL-terminated.
 	 */
 	const char *const *roots;
 	bool no_debug;		/* don't look for separate debug files */
 	bool no_demangle;	/* keep C++/Rust names mangled */
+	/* Polled during long work (checksumming a debug file): true abandons it. */
+	bool (*stop)(void);
 };
 
 /*
@@ -29,25 +36,54 @@ struct elf_syms_opts {
  */
 int elf_syms__load(int fd, const char *path, const struct elf_syms_opts *opts,
 		   struct elf_syms **out);
-/* Same from an image in memory (e.g. the vDSO); buf must stay valid only during the call. */
+/* Same from an image in memory (the vDSO, fuzzing); buf is used only during the call. */
 int elf_syms__load_mem(const void *buf, size_t size, const struct elf_syms_opts *opts,
 		       struct elf_syms **out);
 void elf_syms__free(struct elf_syms *es);
 
-/*
- * Translates a file offset (mapping offset + distance into the mapping) into the file's own
- * virtual address, through the PT_LOAD segment holding it. This is the load-bias arithmetic
- * for PIE executables and shared objects. Returns 0 or -ENOENT.
- */
-int elf_syms__off_to_vaddr(const struct elf_syms *es, uint64_t off, uint64_t *vaddr);
+/* One function symbol. Strings stay valid until elf_syms__free(). */
+struct elf_sym {
+	const char *name;	/* demangled when it was mangled (unless no_demangle) */
+	const char *raw;	/* as in the symbol table, without "@VERSION" */
+	uint64_t addr;		/* in the file's own address space (st_value) */
+	uint64_t size;
+	uint8_t bind;		/* STB_GLOBAL, STB_WEAK, STB_LOCAL */
+	bool ifunc;		/* STT_GNU_IFUNC */
+};
+
+/* Return non-zero to stop an iteration; that value is returned by the iterator. */
+typedef int (*elf_sym_fn)(const struct elf_sym *s, void *ctx);
 
 /*
- * The function containing vaddr: its (demangled) name, with vaddr - start in *off. NULL when
- * vaddr is in no known function. Names stay valid until elf_syms__free().
+ * Address translation. off_to_vaddr: a file offset (mapping offset + distance into the
+ * mapping) to the file's own virtual address, through the PT_LOAD segment holding it (the
+ * load-bias arithmetic of PIE executables and shared objects). vaddr_to_off: the reverse, the
+ * file offset a uprobe is placed at. Both return 0 or -ENOENT.
+ */
+int elf_syms__off_to_vaddr(const struct elf_syms *es, uint64_t off, uint64_t *vaddr);
+int elf_syms__vaddr_to_off(const struct elf_syms *es, uint64_t vaddr, uint64_t *off);
+
+/*
+ * The function containing vaddr: its best name (global over weak over local, fewer leading
+ * underscores), with vaddr - start in *off. NULL when vaddr is in no known function.
  */
 const char *elf_syms__find(struct elf_syms *es, uint64_t vaddr, uint64_t *off);
-/* The start address of a function by exact (mangled or demangled) name: 0 or -ENOENT. */
-int elf_syms__lookup(const struct elf_syms *es, const char *name, uint64_t *vaddr);
+/* Every symbol starting exactly at addr (malloc, __libc_malloc, ...), best first. */
+int elf_syms__aliases(struct elf_syms *es, uint64_t addr, elf_sym_fn fn, void *ctx);
+
+/*
+ * By exact name, mangled or demangled: the best-ranked symbol of that name (a local name may
+ * exist several times: iterate to see them all). 0 or -ENOENT. The first lookup by name
+ * builds an index and demangles every name once.
+ */
+int elf_syms__by_name(struct elf_syms *es, const char *name, struct elf_sym *out);
+/* Shorthand: the address of the symbol named name. 0 or -ENOENT. */
+int elf_syms__lookup(struct elf_syms *es, const char *name, uint64_t *vaddr);
+/*
+ * Every symbol whose raw or demangled name matches the fnmatch(3) glob (NULL: all), in
+ * address order, aliases included.
+ */
+int elf_syms__foreach(struct elf_syms *es, const char *glob, elf_sym_fn fn, void *ctx);
 
 size_t elf_syms__count(const struct elf_syms *es);
 /* The GNU build-id (NULL when the file has none). */

@@ -12,9 +12,11 @@
  * Memory matters (profile must stay small): a 6.18 kallsyms has ~122k lines, half of them
  * __pfx_* padding labels (CONFIG_FUNCTION_PADDING_ALIGNMENT) that no sampled IP points into
  * usefully, so they are dropped; names live in one blob; module names are interned. Aliases
- * (several names at one address) keep only the best name. What remains here is ~64k symbols,
- * about 3 MB all told.
+ * (several names at one address) are all kept, best first, so that a lookup by address gives
+ * the best name and a lookup by name finds every alias. The name index is built at the first
+ * lookup by name: profile never pays for it.
  */
+#include <fnmatch.h>
 
 /* A kallsyms line is "ADDR TYPE NAME[\t[MODULE]]"; longer lines are malformed and skipped. */
 #define KSYM_LINE_MAX	512
@@ -22,6 +24,7 @@
 /* Past the last symbol of a module (or of everything), farther than this is not that symbol. */
 #define KSYM_TAIL_MAX	(1u << 20)
 #define KSYM_READ_BUF	(64u << 10)
+#define KSYM_BYTES_MAX	(256u << 20)	/* a kallsyms bigger than this is not believed */
 
 struct ksym_tmp {
 	uint64_t addr;
@@ -40,6 +43,7 @@ struct ksyms {
 	size_t names_len;
 	char **mods;
 	size_t nmods;
+	uint32_t *byname;	/* symbol indices sorted by name, built at the first lookup */
 };
 
 static const char *const end_markers[] = {
@@ -190,6 +194,7 @@ struct ksyms *ksyms__load_file(FILE *f)
 	char line[KSYM_LINE_MAX];
 	bool nonzero = false, partial = false;
 	struct ksyms *ks;
+	uint64_t bytes = 0;
 	char *nb;
 	int err = 0;
 
@@ -200,6 +205,12 @@ struct ksyms *ksyms__load_file(FILE *f)
 	err = intern_mod(ks, "kernel", 6, &(uint16_t){0});
 	while (!err && fgets(line, sizeof(line), f)) {
 		bool whole = strchr(line, '\n') != NULL || feof(f);
+
+		bytes += strlen(line);
+		if (bytes > KSYM_BYTES_MAX) {
+			err = -EFBIG;
+			break;
+		}
 
 		/* the tail of an over-long line is not a line of its own */
 		if (!partial && whole)
@@ -216,10 +227,11 @@ struct ksyms *ksyms__load_file(FILE *f)
 	if (err)
 		goto fail;
 
+	/* the best-ranked alias sorts first; an exact duplicate line is dropped */
 	qsort(tmp, ntmp, sizeof(*tmp), cmp_tmp);
-	/* one entry per address: the best-ranked alias sorts first */
 	for (i = 0, j = 0; i < ntmp; i++)
-		if (!j || tmp[i].addr != tmp[j - 1].addr)
+		if (!j || tmp[i].addr != tmp[j - 1].addr || tmp[i].mod != tmp[j - 1].mod ||
+		    strcmp(ks->names + tmp[i].name, ks->names + tmp[j - 1].name))
 			tmp[j++] = tmp[i];
 	ntmp = j;
 
@@ -280,43 +292,115 @@ void ksyms__free(struct ksyms *ks)
 	free(ks->names);
 	free(ks->syms);
 	free(ks->text);
+	free(ks->byname);
 	free(ks);
+}
+
+/* The first entry with addr > a (upper) or >= a (!upper). */
+static size_t bound(const struct ksyms *ks, uint64_t a, bool upper)
+{
+	size_t lo = 0, hi = ks->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr < a || (upper && ks->syms[mid].addr == a))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 const struct ksym *ksyms__find(const struct ksyms *ks, uint64_t addr, uint64_t *off)
 {
-	size_t lo = 0, hi, i;
+	size_t next, i;
 
 	if (!ks || !ks->n || addr < ks->syms[0].addr)
 		return NULL;
-	hi = ks->n;
-	/* last entry with syms[i].addr <= addr */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ks->syms[mid].addr <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	i = lo;
+	/* the group of aliases at the closest address at or below addr; its best name first */
+	next = bound(ks, addr, true);
+	i = bound(ks, ks->syms[next - 1].addr, false);
 	/* an address after an end marker or a data symbol is not inside any function */
 	if (!ks->text[i] && addr != ks->syms[i].addr)
 		return NULL;
 	if (addr - ks->syms[i].addr > KSYM_TAIL_MAX &&
-	    (i + 1 == ks->n || ks->syms[i + 1].module != ks->syms[i].module))
+	    (next == ks->n || ks->syms[next].module != ks->syms[i].module))
 		return NULL;
 	if (off)
 		*off = addr - ks->syms[i].addr;
 	return &ks->syms[i];
 }
 
+int ksyms__aliases(const struct ksyms *ks, uint64_t addr, ksym_fn fn, void *ctx)
+{
+	int ret;
+
+	for (size_t i = ks ? bound(ks, addr, false) : 0; ks && i < ks->n &&
+	     ks->syms[i].addr == addr; i++)
+		if ((ret = fn(&ks->syms[i], ctx)))
+			return ret;
+	return 0;
+}
+
+static const struct ksyms *sort_ks;	/* qsort has no context argument */
+
+static int cmp_byname(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	int c = strcmp(sort_ks->syms[i].name, sort_ks->syms[j].name);
+
+	return c ? c : i < j ? -1 : 1;
+}
+
+/* The name index, built once; the table itself does not change. */
+static int build_index(const struct ksyms *cks)
+{
+	struct ksyms *ks = (struct ksyms *)cks;
+
+	if (ks->byname)
+		return 0;
+	ks->byname = malloc(ks->n * sizeof(*ks->byname) + 1);
+	if (!ks->byname)
+		return -ENOMEM;
+	for (size_t i = 0; i < ks->n; i++)
+		ks->byname[i] = (uint32_t)i;
+	sort_ks = ks;
+	qsort(ks->byname, ks->n, sizeof(*ks->byname), cmp_byname);
+	return 0;
+}
+
 const struct ksym *ksyms__get(const struct ksyms *ks, const char *name)
 {
-	for (size_t i = 0; ks && i < ks->n; i++)
-		if (!strcmp(ks->syms[i].name, name))
-			return &ks->syms[i];
+	size_t lo = 0, hi;
+
+	if (!ks || build_index(ks))
+		return NULL;
+	hi = ks->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ks->syms[ks->byname[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ks->n && !strcmp(ks->syms[ks->byname[lo]].name, name))
+		return &ks->syms[ks->byname[lo]];
 	return NULL;
+}
+
+int ksyms__foreach(const struct ksyms *ks, const char *glob, ksym_fn fn, void *ctx)
+{
+	int ret;
+
+	for (size_t i = 0; ks && i < ks->n; i++) {
+		if (glob && fnmatch(glob, ks->syms[i].name, 0))
+			continue;
+		if ((ret = fn(&ks->syms[i], ctx)))
+			return ret;
+	}
+	return 0;
 }
 
 size_t ksyms__count(const struct ksyms *ks)
@@ -329,7 +413,7 @@ size_t ksyms__mem(const struct ksyms *ks)
 	if (!ks)
 		return 0;
 	return sizeof(*ks) + ks->n * (sizeof(*ks->syms) + 1) + ks->names_len +
-	       ks->nmods * sizeof(char *);
+	       ks->nmods * sizeof(char *) + (ks->byname ? ks->n * sizeof(*ks->byname) : 0);
 }
 
 int ksyms__visible(void)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Kernel symbols from /proc/kallsyms: one sorted, compact table, looked up by binary search. */
+/*
+ * Kernel symbols from /proc/kallsyms: one sorted, compact table, looked up by address and by
+ * name with binary searches; every alias of an address is kept.
+ */
 #ifndef BPFBOX_KSYMS_H
 #define BPFBOX_KSYMS_H
 
@@ -31,8 +34,18 @@ void ksyms__free(struct ksyms *ks);
  * plausible extent: only then is a frame really unknown.
  */
 const struct ksym *ksyms__find(const struct ksyms *ks, uint64_t addr, uint64_t *off);
-/* The first symbol of that exact name, or NULL. Linear: for setup code, not hot paths. */
+/*
+ * The symbol of that exact name (the lowest address when a local name exists several times),
+ * or NULL. The first call builds a name index.
+ */
 const struct ksym *ksyms__get(const struct ksyms *ks, const char *name);
+
+/* Return non-zero to stop an iteration; that value is returned by the iterator. */
+typedef int (*ksym_fn)(const struct ksym *s, void *ctx);
+/* Every symbol starting exactly at addr, best name first. */
+int ksyms__aliases(const struct ksyms *ks, uint64_t addr, ksym_fn fn, void *ctx);
+/* Every symbol whose name matches the fnmatch(3) glob (NULL: all), in address order. */
+int ksyms__foreach(const struct ksyms *ks, const char *glob, ksym_fn fn, void *ctx);
 /* Number of symbols kept and bytes held, for -v and the benchmarks. */
 size_t ksyms__count(const struct ksyms *ks);
 size_t ksyms__mem(const struct ksyms *ks);

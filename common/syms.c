@@ -17,6 +17,7 @@
 #include <elf.h>
 
 #include "elfsym.h"
+#include "fsafe.h"
 #include "syms.h"
 
 #define MAPS_LINE_MAX	(4096 + 256)
@@ -263,51 +264,31 @@ static int rehash_files(struct syms_cache *c)
 	return 0;
 }
 
-static bool same_file(int fd, dev_t dev, ino_t ino)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		return false;
-	/* anonymous-inode or pseudo files report inode 0 in maps: take what we got */
-	return !ino || (st.st_dev == dev && st.st_ino == ino);
-}
-
 /*
  * Opens the file behind a mapping of a live process: map_files/ names the exact inode even
- * when the file was deleted or lives in another mount namespace; /proc/PID/root/PATH covers
- * kernels or privileges without map_files; the plain path last, only for host processes.
+ * when the file was deleted or lives in another mount namespace; the path inside the
+ * process's root covers kernels or privileges without map_files; the plain path last, only
+ * for host processes. Each is checked before it is opened: a regular file, the mapped inode
+ * (inode 0, as anonymous-inode files show in maps, takes what it finds).
  */
 static int open_mapped(int pid, uint64_t start, uint64_t end, const char *path, bool foreign,
 		       dev_t dev, ino_t ino)
 {
-	char buf[4200];
+	struct stat want = { .st_dev = dev, .st_ino = ino };
+	char buf[64];
 	int fd;
 
 	snprintf(buf, sizeof(buf), "/proc/%d/map_files/%llx-%llx", pid,
 		 (unsigned long long)start, (unsigned long long)end);
-	fd = open(buf, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd >= 0 && same_file(fd, dev, ino))
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	if (path[0] != '/')
-		return -ENOENT;
-	if (snprintf(buf, sizeof(buf), "/proc/%d/root%s", pid, path) < (int)sizeof(buf)) {
-		fd = open(buf, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd >= 0 && same_file(fd, dev, ino))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-	}
-	if (foreign)
-		return -ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd >= 0 && same_file(fd, dev, ino))
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	return -ENOENT;
+	fd = fsafe_open_trusted(buf, &want, NULL);
+	if (fd >= 0 || path[0] != '/')
+		return fd >= 0 ? fd : -ENOENT;
+	snprintf(buf, sizeof(buf), "/proc/%d/root", pid);
+	fd = fsafe_open(buf, path, 0, &want, NULL);
+	if (fd >= 0 || foreign)
+		return fd >= 0 ? fd : -ENOENT;
+	fd = fsafe_open(NULL, path, 0, &want, NULL);
+	return fd >= 0 ? fd : -ENOENT;
 }
 
 static struct efile *file_get(struct syms_cache *c, struct syms *s, const struct maps_line *m)

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,6 +92,45 @@ static void test_ksyms_find(void **state)
 	assert_null(ksyms__find(ks, 0xffffffffd0000000, &off));
 	assert_non_null(ksyms__get(ks, "mod_fn"));
 	assert_null(ksyms__get(ks, "__pfx_do_one"));
+	ksyms__free(ks);
+}
+
+static int count_ksym(const struct ksym *s, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* By name: every alias, exact names and globs. */
+static void test_ksyms_by_name(void **state)
+{
+	struct ksyms *ks = ks_from(kallsyms_fixture);
+	const struct ksym *s;
+	int n = 0;
+
+	assert_non_null(ks);
+	s = ksyms__get(ks, "__do_two");
+	assert_non_null(s);
+	assert_int_equal(s->addr, 0xffffffff81000200);
+	s = ksyms__get(ks, "do_two");
+	assert_non_null(s);
+	assert_int_equal(s->addr, 0xffffffff81000200);
+	assert_non_null(ksyms__get(ks, "_stext"));
+	assert_null(ksyms__get(ks, "do_thr"));
+	assert_null(ksyms__get(ks, "zzz"));
+	assert_int_equal(ksyms__aliases(ks, 0xffffffff81000200, count_ksym, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ksyms__foreach(ks, "do_*", count_ksym, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ksyms__foreach(ks, "mod_fn*", count_ksym, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ksyms__foreach(ks, NULL, count_ksym, &n), 0);
+	assert_int_equal(n, (int)ksyms__count(ks));
+	/* the best alias still names the address */
+	assert_string_equal(ksyms__find(ks, 0xffffffff81000201, NULL)->name, "do_two");
 	ksyms__free(ks);
 }
 
@@ -317,6 +357,105 @@ static void test_elf_cxx(void **state)
 	elf_syms__free(es);
 	assert_null(sym_demangle("main"));
 	assert_null(sym_demangle("_Zgarbage"));
+}
+
+struct names {
+	char v[16][128];
+	uint64_t addr[16];
+	int n;
+};
+
+static int collect(const struct elf_sym *s, void *ctx)
+{
+	struct names *nm = ctx;
+
+	if (nm->n < 16) {
+		snprintf(nm->v[nm->n], sizeof(nm->v[0]), "%s", s->name);
+		nm->addr[nm->n++] = s->addr;
+	}
+	return 0;
+}
+
+static bool has_name(const struct names *nm, const char *name)
+{
+	for (int i = 0; i < nm->n; i++)
+		if (!strcmp(nm->v[i], name))
+			return true;
+	return false;
+}
+
+/* Lookups by name: every alias of an address, exact names, globs, demangled names. */
+static void test_elf_by_name(void **state)
+{
+	struct elf_syms *es = load(fix("libfix.so"), NULL);
+	struct names nm = { 0 };
+	struct elf_sym s, t;
+	uint64_t off, back;
+
+	assert_int_equal(elf_syms__by_name(es, "fixlib_epsilon", &s), 0);
+	assert_int_equal(s.bind, 1 /* STB_GLOBAL */);
+	assert_int_equal(elf_syms__by_name(es, "__fixlib_epsilon", &t), 0);
+	assert_int_equal(t.addr, s.addr);
+	assert_int_equal(elf_syms__by_name(es, "fixlib_epsilon_weak", &t), 0);
+	assert_int_equal(t.addr, s.addr);
+	assert_int_equal(t.bind, 2 /* STB_WEAK */);
+	assert_int_equal(elf_syms__by_name(es, "fixlib_eps", &t), -ENOENT);
+	assert_int_equal(elf_syms__aliases(es, s.addr, collect, &nm), 0);
+	assert_int_equal(nm.n, 3);
+	assert_string_equal(nm.v[0], "fixlib_epsilon");	/* the best name first */
+	assert_true(has_name(&nm, "__fixlib_epsilon"));
+	assert_true(has_name(&nm, "fixlib_epsilon_weak"));
+	assert_string_equal(elf_syms__find(es, s.addr + 1, &off), "fixlib_epsilon");
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(elf_syms__foreach(es, "fixlib_*", collect, &nm), 0);
+	assert_int_equal(nm.n, 4);	/* gamma, delta, epsilon, epsilon_weak */
+	assert_true(has_name(&nm, "fixlib_delta"));
+	/* vaddr -> file offset -> vaddr (a uprobe's offset) */
+	assert_int_equal(elf_syms__vaddr_to_off(es, s.addr, &off), 0);
+	assert_int_equal(elf_syms__off_to_vaddr(es, off, &back), 0);
+	assert_int_equal(back, s.addr);
+	assert_int_equal(elf_syms__vaddr_to_off(es, 0xfffffffff000, &off), -ENOENT);
+	elf_syms__free(es);
+
+	/* C++: by demangled and by mangled name, globs on either */
+	es = load(fix("fix_cxx"), NULL);
+	assert_int_equal(elf_syms__by_name(es, "fixns::Widget::spin(int)", &s), 0);
+	assert_string_equal(s.raw, "_ZN5fixns6Widget4spinEi");
+	assert_int_equal(elf_syms__by_name(es, "_ZN5fixns6Widget4spinEi", &t), 0);
+	assert_int_equal(t.addr, s.addr);
+	assert_string_equal(t.name, "fixns::Widget::spin(int)");
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(elf_syms__foreach(es, "*fixns::*", collect, &nm), 0);
+	assert_true(has_name(&nm, "fixns::Widget::spin(int)"));
+	assert_true(has_name(&nm, "int fixns::twice<int>(int)"));
+	elf_syms__free(es);
+}
+
+/* glibc's own aliases, through its .dynsym (versions cut): malloc and __libc_malloc. */
+static void test_elf_libc_aliases(void **state)
+{
+	char line[4400], path[4200] = "";
+	struct names nm = { 0 };
+	struct elf_syms *es;
+	struct elf_sym s;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "/libc.so.6") && sscanf(line, "%*s %*s %*s %*s %*s %4199s", path))
+			break;
+	fclose(f);
+	if (!path[0])
+		skip();
+	es = load(path, (const char *const[]){ "/nonexistent", NULL });
+	assert_int_equal(elf_syms__by_name(es, "malloc", &s), 0);
+	assert_int_equal(elf_syms__aliases(es, s.addr, collect, &nm), 0);
+	assert_true(has_name(&nm, "malloc"));
+	assert_true(has_name(&nm, "__libc_malloc"));
+	memset(&nm, 0, sizeof(nm));
+	assert_int_equal(elf_syms__foreach(es, "mallo?", collect, &nm), 0);
+	assert_int_equal(nm.n, 1);
+	elf_syms__free(es);
 }
 
 static int load_buf(const void *buf, size_t n)
@@ -610,6 +749,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ksyms_find),
+		cmocka_unit_test(test_ksyms_by_name),
 		cmocka_unit_test(test_ksyms_restricted),
 		cmocka_unit_test(test_ksyms_malformed),
 		cmocka_unit_test(test_ksyms_live),
@@ -618,6 +758,8 @@ int main(void)
 		cmocka_unit_test(test_elf_stripped),
 		cmocka_unit_test(test_elf_debuglink),
 		cmocka_unit_test(test_elf_cxx),
+		cmocka_unit_test(test_elf_by_name),
+		cmocka_unit_test(test_elf_libc_aliases),
 		cmocka_unit_test(test_elf_malformed),
 		cmocka_unit_test(test_live_pie_lib),
 		cmocka_unit_test(test_live_exited),

@@ -10,3 +10,11 @@ __attribute__((noinline)) int fixlib_gamma(int x)
 {
 	return fixlib_delta(x) + 11;
 }
+
+/* aliases, as glibc has malloc and __libc_malloc: every name must be found */
+__attribute__((noinline)) int fixlib_epsilon(int x)
+{
+	return x + 5;
+}
+int __fixlib_epsilon(int x) __attribute__((alias("fixlib_epsilon")));
+int fixlib_epsilon_weak(int x) __attribute__((weak, alias("fixlib_epsilon")));
