@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "attach.h"
@@ -95,12 +96,39 @@ static int summary(struct fc *fc)
 	return out_counts(&table, fc->rows, n);
 }
 
+/* -l: one pattern per line that names one target alone. */
+static int list(const struct probe_cli_run *run)
+{
+	char buf[8192];
+
+	for (size_t i = 0; i < run->set.n; i++) {
+		probe_cli__target_spec(run, i, buf, sizeof(buf));
+		out_note("%s\n", buf);
+	}
+	return out_flush() ? 1 : 0;
+}
+
+/* -D (and --verbose for the skipped ones): what was attached, how, and what was refused. */
+static void plan(const struct probe_cli_run *run)
+{
+	if (o.debug)
+		fprintf(stderr, "funccount: %zu of %zu targets attached with %s%s%s\n",
+			run->attached, run->set.n, probe_mech__name(run->mech),
+			run->set.path[0] ? " in " : "", run->set.path);
+	if (run->attached < run->set.n)
+		err_debug("%zu targets skipped (first refusal: %s)", run->set.n - run->attached,
+			  strerror(-run->first_err));
+	for (size_t i = 0; i < run->set.n; i++)
+		if (!run->ok[i] && (o.debug || opt_verbose))
+			fprintf(stderr, "funccount: skipped %s\n", run->set.t[i].name);
+}
+
 static int on_tick(void *ctx)
 {
 	return summary(ctx) == -EPIPE;
 }
 
-static void on_exit(void *ctx)
+static void on_end(void *ctx)
 {
 	summary(ctx);
 	out_note("Detaching...\n");
@@ -108,16 +136,23 @@ static void on_exit(void *ctx)
 
 int funccount_main(int argc, char **argv)
 {
-	const struct run_ops ops = { .on_tick = on_tick, .on_exit = on_exit };
+	const struct run_ops ops = { .on_tick = on_tick, .on_exit = on_end };
 	struct probe_progs progs;
+	struct probe_cli_err e;
 	struct fc fc = { 0 };
 	int rc, err, first;
 
 	first = opts_parse(&spec, argc, argv);
 	run_setup(spec.name);
-	rc = probe_cli__resolve(&spec, &o.p, argv[first], &fc.run);
-	if (rc || o.p.list)
+	rc = probe_cli__resolve(&o.p, argv[first], &fc.run, &e);
+	if (rc) {
+		err_msg("%s", e.msg);
 		goto out;
+	}
+	if (o.p.list) {
+		rc = list(fc.run);
+		goto out;
+	}
 	rc = 1;
 	fc.skel = funccount_bpf__open_opts(skel_open_opts());
 	if (!fc.skel) {
@@ -134,15 +169,20 @@ int funccount_main(int argc, char **argv)
 		[PROBE_MECH_UPROBE] = fc.skel->progs.probe_uprobe,
 		[PROBE_MECH_USDT] = fc.skel->progs.probe_usdt,
 	} };
-	if ((rc = probe_cli__prepare(&spec, fc.run, &progs)))
+	if ((rc = probe_cli__prepare(spec.name, &o.p, fc.run, &progs, &e))) {
+		err_msg("%s", e.msg);
 		goto out;
+	}
 	rc = 1;
 	if ((err = skel_load(fc.skel->skeleton))) {
 		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;
 	}
-	if ((rc = probe_cli__attach(fc.run, &progs, o.debug)))
+	if ((rc = probe_cli__attach(&o.p, fc.run, &progs, &e))) {
+		err_msg("%s", e.msg);
 		goto out;
+	}
+	plan(fc.run);
 	fc.last = calloc(fc.run->set.n, sizeof(*fc.last));
 	fc.rows = calloc(fc.run->set.n, sizeof(*fc.rows));
 	if (!fc.last || !fc.rows) {

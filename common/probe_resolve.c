@@ -12,6 +12,7 @@
 
 #include "binpath.h"
 #include "elfsym.h"
+#include "fsafe.h"
 #include "kfuncs.h"
 #include "probe_resolve.h"
 #include "tracefs.h"
@@ -114,19 +115,19 @@ static int tracepoints(const struct probe_spec *s, struct probe_set *set)
 	return err;
 }
 
-/* Regular files only, opened without following a last-component link (DESIGN §5a). */
+/* Regular files only; a process's file is resolved inside its root (DESIGN §5a). */
 static int open_binary(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
+	char root[64];
+	int len = 0, fd;
 
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -ENOEXEC;
+	if (sscanf(path, "/proc/%*[0-9]/root%n", &len) == 0 && len && path[len] == '/') {
+		snprintf(root, sizeof(root), "%.*s", len, path);
+		fd = fsafe_open(root, path + len, 0, NULL, NULL);
+	} else {
+		fd = fsafe_open(NULL, path, 0, NULL, NULL);
 	}
-	return fd;
+	return fd == -EINVAL ? -ENOEXEC : fd;
 }
 
 struct ufunc_ctx {
@@ -155,21 +156,23 @@ static int on_sym(const struct elf_sym *sym, void *c)
 	uint64_t off, *key;
 	char *name;
 
-	/* BCC matches the names as the symbol table spells them */
-	if (!probe_spec__match(u->spec, sym->raw) || tfind(&sym->addr, &u->addrs, cmp_u64) ||
+	/* BCC matches the names as the symbol table spells them; "f.cold" is a part of f that
+	 * is never called, only jumped to */
+	if (strstr(sym->raw, ".cold") || !probe_spec__match(u->spec, sym->raw) || tfind(&sym->addr, &u->addrs, cmp_u64) ||
 	    tfind(sym->raw, &u->names, cmp_plain))
 		return 0;
 	if (elf_syms__vaddr_to_off(u->es, sym->addr, &off))
 		return 0;
 	key = malloc(sizeof(*key));
-	name = strdup(sym->raw);
-	if (!key || !name || !tsearch(key, &u->addrs, cmp_u64) ||
-	    !tsearch(name, &u->names, cmp_plain)) {
+	if (!key || (*key = sym->addr, !tsearch(key, &u->addrs, cmp_u64))) {
 		free(key);
+		return u->err = -ENOMEM;
+	}
+	name = strdup(sym->raw);
+	if (!name || !tsearch(name, &u->names, cmp_plain)) {
 		free(name);
 		return u->err = -ENOMEM;
 	}
-	*key = sym->addr;
 	u->err = add(u->set, sym->raw, NULL, off);
 	return u->err;
 }
