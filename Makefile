@@ -100,7 +100,16 @@ $(OUT)/progs/profprog-dyn: tests/progs/profprog.c $(OUT)/progs/libproflib.so
 	$(call msg,PROG,$@)
 	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -DPROF_DYNLIB -fPIE -pie -pthread -o $@ $< \
 		-L$(OUT)/progs -lproflib -Wl,-rpath,'$$ORIGIN'
-progs e2e: $(OUT)/progs/profprog-dyn
+# funccount's and stackcount's program with its own shared library (host only, like above).
+$(OUT)/progs/libcountlib.so: tests/progs/lib/countlib.c
+	$(call msg,PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -shared -fPIC -o $@ $<
+$(OUT)/progs/countprog-dyn: tests/progs/countprog.c $(OUT)/progs/libcountlib.so
+	$(call msg,PROG,$@)
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -DCOUNT_DYNLIB -fPIE -pie -pthread -o $@ $< \
+		-L$(OUT)/progs -lcountlib -Wl,-rpath,'$$ORIGIN'
+progs e2e: $(OUT)/progs/profprog-dyn $(OUT)/progs/countprog-dyn
 
 # Unit tests: host arch only, cmocka, linked with the common objects.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
