@@ -46,7 +46,7 @@ static const struct cmd_spec spec = {
 		  "  funccount -r '^vfs.*'         # same as above, using regular expressions\n"
 		  "  funccount -Ti 5 'vfs_*'       # output every 5 seconds, with timestamps\n"
 		  "  funccount -d 10 'vfs_*'       # trace for 10 seconds only\n"
-		  "  funccount -p 185 'vfs_*'      # count vfs calls for PID 181 only\n"
+		  "  funccount -p 185 'vfs_*'      # count vfs calls for PID 185 only\n"
 		  "  funccount t:sched:sched_fork  # count calls to the sched_fork tracepoint\n"
 		  "  funccount -p 185 u:node:gc*   # count all GC USDT probes in node, PID 185\n"
 		  "  funccount c:malloc            # count all malloc() calls in libc\n"
