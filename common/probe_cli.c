@@ -10,6 +10,7 @@
 
 #include "linkset.h"
 #include "probe_cli.h"
+#include "verdict.h"
 
 const char *probe_cli__parse_mech(const char *arg, void *dst)
 {
@@ -125,11 +126,13 @@ int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct pro
 		       const struct probe_progs *progs, struct probe_cli_err *err)
 {
 	int m = probe_attach__prepare(applet, &run->set, progs, o->mechanism);
-
 	if (m == -EINVAL)
 		return fail(err, 2, "--mechanism %s cannot attach to %s",
 			    probe_mech__name(o->mechanism), run->spec.kind == PROBE_KFUNC ?
 			    "kernel functions" : "this kind of probe");
+	if (verdict__pick(applet, "probe ids", NULL) < 0)
+		return fail(err, 1, "this kernel has no BPF cookies (bpf_get_attach_cookie, Linux "
+			    "5.15), which tell %s's probes apart", applet);
 	if (m < 0)
 		return fail(err, 1, "this kernel offers no way to attach to %s (see "
 			    "'bpfbox check-config')", run->spec.kind == PROBE_KFUNC ?

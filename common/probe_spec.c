@@ -189,15 +189,28 @@ void probe_spec__free(struct probe_spec *s)
 	s->compiled = false;
 }
 
-bool probe_spec__match(const struct probe_spec *s, const char *name)
+/* "__x64_sys_read" (the arch's wrapper) and "__do_sys_read" (its body: some kernels, e.g.
+ * 6.1 on x86, let ftrace see only this one) as "sys_read"; NULL for other names. */
+static const char *syscall_name(const char *name)
 {
 	const char *pfx = probe_spec__syscall_prefix();
 	size_t n = strlen(pfx);
+
+	if (n && !strncmp(name, pfx, n) && !strncmp(name + n, "sys_", 4))
+		return name + n;
+	if (!strncmp(name, "__do_sys_", 9))
+		return name + 5;
+	return NULL;
+}
+
+bool probe_spec__match(const struct probe_spec *s, const char *name)
+{
+	const char *sys;
 
 	if (!s->compiled)
 		return false;
 	if (!regexec(&s->re, name, 0, NULL, 0))
 		return true;
-	return s->kind == PROBE_KFUNC && n && !strncmp(name, pfx, n) &&
-	       !strncmp(name + n, "sys_", 4) && !regexec(&s->re, name + n, 0, NULL, 0);
+	return s->kind == PROBE_KFUNC && (sys = syscall_name(name)) &&
+	       !regexec(&s->re, sys, 0, NULL, 0);
 }

@@ -45,8 +45,9 @@ void probe_spec__free(struct probe_spec *s);
 
 /*
  * True when name (a function, "cat:event" or USDT probe name) matches. For kernel functions
- * an architecture syscall wrapper also matches under its plain name, so "sys_read" (and
- * "sys_*") finds __x64_sys_read on x86 and __arm64_sys_read on arm64.
+ * an architecture syscall wrapper and the syscall's body also match under the plain name, so
+ * "sys_read" (and "sys_*") finds __x64_sys_read on x86, __arm64_sys_read on arm64, and
+ * __do_sys_read where the kernel has it apart.
  */
 bool probe_spec__match(const struct probe_spec *s, const char *name);
 

@@ -111,6 +111,8 @@ static void test_syscalls(void **state)
 	assert_true(probe_spec__match(&s, "sys_getppid"));
 	assert_true(probe_spec__match(&s, name));
 	assert_false(probe_spec__match(&s, "__foo_sys_getppid"));
+	assert_true(probe_spec__match(&s, "__do_sys_getppid"));
+	assert_false(probe_spec__match(&s, "__do_getppid"));
 	probe_spec__free(&s);
 	/* only kernel functions get the mapping */
 	parse_ok("c:sys_getppid", false, PROBE_UFUNC, "c", "sys_getppid");
