@@ -2,6 +2,9 @@
 /* funccount, kernel side: one counter per target, indexed by the probe's cookie. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
 
 /* One slot per target; user space sets max_entries to the number of targets. */
 struct {

@@ -2,18 +2,14 @@
 /*
  * The generic probe shells of funccount and stackcount: one program per attach mechanism,
  * each attached to every target of its kind and telling the targets apart by the BPF cookie
- * (a target's index in user space's probe set). The includer defines
- * `static __always_inline int probe_hit(void *ctx, __u32 id)` before including this.
+ * (a target's index in user space's probe set). The includer has vmlinux.h, the helpers and
+ * its license, and defines `static __always_inline int probe_hit(void *ctx, __u32 id)`
+ * before including this.
  */
 #ifndef BPFBOX_PROBE_BPF_H
 #define BPFBOX_PROBE_BPF_H
 
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
 #include <bpf/usdt.bpf.h>
-
-char LICENSE[] SEC("license") = "GPL";
 
 /* -p (process id, tgid) and -c (cpu), checked first: -1 = off */
 const volatile __s64 probe_pid = -1;
