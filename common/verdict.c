@@ -46,6 +46,8 @@ const struct verdict_applet verdict_applets[] = {
 		{ "sampling", NEED_REQUIRED, { { "cpu-clock perf events", FEAT_BIT(PERF_EVENT) } } },
 		NEED_RINGBUF, NEED_KSYMS } },
 	{ "funccount", { NEED_PROBES } },
+	/* stacks from bpf_get_stack() (4.18), stored by hash; new pids by ring buffer */
+	{ "stackcount", { NEED_PROBES, NEED_RINGBUF, NEED_KSYMS } },
 };
 
 const int verdict_napplets = sizeof(verdict_applets) / sizeof(verdict_applets[0]);

@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# stackcount end to end: the known call chain of tests/progs/countprog (count_worker calls
+# countlib_tick N times from two threads) counted exactly, leaf first, in the multi-line,
+# folded and JSON forms; -P, -s, -v, -d, -U; a syscall tracepoint's user stack under -p;
+# kernel stacks of kernel functions in the VMs; bad input; clean exits.
+. "$TESTLIB"
+CP=$PROGS/countprog
+N=1001 G=123 R=77
+
+# prog_start NAME ARGS...: countprog waiting for SIGUSR1; sets PROG_PID
+prog_start() {
+	_pn=$1; shift
+	"$@" -w >"$TMPD/$_pn.m" &
+	_i=0
+	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_pn.m")
+}
+
+# sc_case NAME PATTERN PROG-ARGS... -- STACKCOUNT-ARGS...: as funccount.sh's count_case
+sc_case() {
+	_n=$1 _pat=$2
+	shift 2
+	_pa=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do _pa="$_pa $1"; shift; done
+	[ $# -gt 0 ] && shift
+	# shellcheck disable=SC2086 # program and arguments
+	prog_start "$_n" $_pa
+	_fa=
+	for _w in "$@"; do [ "$_w" = PID ] && _w=$PROG_PID; _fa="$_fa $_w"; done
+	# shellcheck disable=SC2086 # options
+	if ! start_tool "$TMPD/$_n" stackcount $_fa "$_pat"; then
+		fail "$_n" "did not start: $(cat "$TMPD/$_n.err")"
+		kill "$PROG_PID" 2>/dev/null
+		return 1
+	fi
+	kill -USR1 "$PROG_PID"
+	wait "$PROG_PID"
+	settle
+	stop_tool
+	check "$_n-exit-0" [ "$TOOL_RC" -eq 0 ]
+}
+
+# block FILE COUNT NAME...: a blank-line separated block has the frames NAME... in this
+# order (leaf first, frames between them allowed) and ends with COUNT
+block() {
+	_f=$1 _c=$2; shift 2
+	awk -v names="$*" -v c="$_c" '
+		BEGIN { n = split(names, want, " "); k = 1 }
+		/^$/ { k = 1; next }
+		{ s = $NF; sub(/\+0x[0-9a-f]+$/, "", s) }
+		k <= n && s == want[k] { k++; next }
+		k > n && $1 == c && NF == 1 { found = 1 }
+		END { exit !found }' "$_f"
+}
+
+if r=$(requires uprobe,cookie); then
+	sc_case chain "$CP:countlib_tick" "$CP" $N 0 0 0
+	check chain-callee-then-caller block "$TMPD/chain" $N countlib_tick count_worker
+	check chain-banner has "$TMPD/chain" "Tracing 1 functions for \"$CP:countlib_tick\"... Hit Ctrl-C to end."
+	check chain-detaching [ "$(tail -n 1 "$TMPD/chain")" = "Detaching..." ]
+	check chain-no-module lacks "$TMPD/chain" "[countprog]"
+	sc_case perpid "$CP:countlib_tick" "$CP" $N 0 0 0 -- -P -s
+	check perpid-comm-line grep -qx "    countprog \[$PROG_PID\]" "$TMPD/perpid"
+	check perpid-offsets grep -q '^  count_worker+0x[0-9a-f]*$' "$TMPD/perpid"
+	sc_case addr "$CP:countlib_tick" "$CP" $N 0 0 0 -- -U -v
+	check addr-prefix grep -q '^  [0-9a-f][0-9a-f]* *countlib_tick$' "$TMPD/addr"
+	sc_case folded "$CP:countlib_tick" "$CP" $N 0 0 0 -- -f
+	check folded-line grep -q ";count_worker;countlib_tick $N\$" "$TMPD/folded"
+	check folded-no-banner lacks "$TMPD/folded" "Tracing"
+	sc_case json "$CP:countlib_tick" "$CP" $N 0 0 0 -- -j
+	check json-stack has "$TMPD/json" "\"count\":$N,\"kernel_stack\":[],\"user_stack\":[\"countlib_tick\",\"count_worker\""
+else
+	skip chain "$r"
+fi
+
+if r=$(requires tracepoint,syscall_tp,cookie); then
+	sc_case tp 't:syscalls:sys_enter_getppid' "$CP" 0 0 $G 0 -- -p PID -U
+	# the leaf is libc's syscall() (frameless: its caller, main, is not on the frame chain)
+	check tp-user-stack block "$TMPD/tp" $G syscall
+	check_clean_exits stackcount 't:syscalls:sys_enter_getppid'
+else
+	skip tp "$r"
+fi
+
+# kernel stacks of a kernel function (VMs): vfs_read under the read system call
+for mech in kprobe kprobe-multi; do
+	feat=$(echo $mech | tr - _)
+	if ! r=$(requires $feat,cookie); then
+		skip "kstack-$mech" "$r"
+		continue
+	fi
+	sc_case "kstack-$mech" vfs_read "$CP" 0 0 0 $R -- -p PID -K --mechanism $mech
+	check "kstack-$mech-chain" block "$TMPD/kstack-$mech" $R vfs_read ksys_read
+done
+
+# bad input: one line on stderr, nothing on stdout, exit 2 each
+bad() {
+	_n=$1 _want=$2
+	shift 2
+	"$BPFBOX" stackcount "$@" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
+	_rc=$?
+	if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
+		grep -q -- "$_want" "$TMPD/bad.err"; then
+		pass "bad-$_n"
+	else
+		fail "bad-$_n" "rc=$_rc, stderr: $(cat "$TMPD/bad.err")"
+	fi
+}
+bad k-and-u "-K and -U are mutually exclusive" -K -U "$CP:countlib_tick"
+bad no-match "No functions matched by pattern $CP:nosuch_xyz" "$CP:nosuch_xyz"
+bad four-parts "too many ':'-separated components" a:b:c:d
+bad regex "invalid regular expression" -r "$CP:(unclosed"
+bad library "unable to find library nosuchlib_xyz" nosuchlib_xyz:malloc
+bad pid "no process with pid 999999999" -p 999999999 "$CP:countlib_tick"
+bad limit "maximum of 1 probes allowed, attempted 2" --max-probes 1 "$CP:countlib_*"
