@@ -43,7 +43,8 @@ static const struct opt opts[] = {
 	  &o.per_pid },
 	{ 'K', "kernel-stacks-only", OPT_FLAG, NULL, "kernel stack only", &o.kernel_only },
 	{ 'U', "user-stacks-only", OPT_FLAG, NULL, "user stack only", &o.user_only },
-	{ 'v', "verbose", OPT_FLAG, NULL, "show raw addresses", &o.address },
+	/* BCC's --verbose is bpfbox's libbpf log: -v alone shows addresses */
+	{ 'v', NULL, OPT_FLAG, NULL, "show raw addresses", &o.address },
 	{ 'd', "delimited", OPT_FLAG, NULL, "insert delimiter between kernel/user stacks",
 	  &o.delimited },
 	{ 'f', "folded", OPT_FLAG, NULL, "output folded format", &o.folded },
