@@ -57,15 +57,22 @@ block() {
 		END { exit !found }' "$_f"
 }
 
+# shown NAME FILE COMMAND...: check, and on failure show FILE (what stackcount printed)
+shown() {
+	_n=$1 _f=$2
+	shift 2
+	if "$@"; then pass "$_n"; else fail "$_n" "$*"; sed 's/^/    | /' "$_f"; fi
+}
+
 if r=$(requires uprobe,cookie); then
 	sc_case chain "$CP:countlib_tick" "$CP" $N 0 0 0
-	check chain-callee-then-caller block "$TMPD/chain" $N countlib_tick count_worker
+	shown chain-callee-then-caller "$TMPD/chain" block "$TMPD/chain" $N countlib_tick count_worker
 	check chain-banner has "$TMPD/chain" "Tracing 1 functions for \"$CP:countlib_tick\"... Hit Ctrl-C to end."
 	check chain-detaching [ "$(tail -n 1 "$TMPD/chain")" = "Detaching..." ]
 	check chain-no-module lacks "$TMPD/chain" "[countprog]"
 	sc_case perpid "$CP:countlib_tick" "$CP" $N 0 0 0 -- -P -s
 	check perpid-comm-line grep -qx "    countprog \[$PROG_PID\]" "$TMPD/perpid"
-	check perpid-offsets grep -q '^  count_worker+0x[0-9a-f]*$' "$TMPD/perpid"
+	shown perpid-offsets "$TMPD/perpid" grep -q '^  count_worker+0x[0-9a-f]*$' "$TMPD/perpid"
 	sc_case addr "$CP:countlib_tick" "$CP" $N 0 0 0 -- -U -v
 	check addr-prefix grep -q '^  [0-9a-f][0-9a-f]* *countlib_tick$' "$TMPD/addr"
 	sc_case folded "$CP:countlib_tick" "$CP" $N 0 0 0 -- -f
@@ -94,7 +101,7 @@ for mech in kprobe kprobe-multi; do
 		continue
 	fi
 	sc_case "kstack-$mech" vfs_read "$CP" 0 0 0 $R -- -p PID -K --mechanism $mech
-	check "kstack-$mech-chain" block "$TMPD/kstack-$mech" $R vfs_read ksys_read
+	shown "kstack-$mech-chain" "$TMPD/kstack-$mech" block "$TMPD/kstack-$mech" $R vfs_read ksys_read
 done
 
 # bad input: one line on stderr, nothing on stdout, exit 2 each
