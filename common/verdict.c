@@ -29,13 +29,15 @@
 
 /* The applets of main.c's table, no others. */
 const struct verdict_applet verdict_applets[] = {
+	/* raw sys_enter/sys_exit tracepoints: released without a grace period each */
 	{ "execsnoop", {
 		{ "exec events", NEED_REQUIRED, {
-			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) } } },
+			{ "raw syscall tracepoints", FEAT_BIT(RAW_TP) } } },
 		NEED_RINGBUF } },
 	{ "opensnoop", {
 		{ "open events", NEED_REQUIRED, {
-			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) } } },
+			{ "tp_btf + raw syscall tracepoints", FEAT_BIT(TP_BTF) | FEAT_BIT(RAW_TP) },
+			{ "raw syscall tracepoints", FEAT_BIT(RAW_TP) } } },
 		NEED_RINGBUF } },
 	{ "biosnoop", {
 		{ "block events", NEED_REQUIRED, {

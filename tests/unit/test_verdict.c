@@ -103,13 +103,18 @@ static void test_cannot_run(void **state)
 	struct verdict v;
 
 	all_work();
-	lacks(FEAT_SYSCALL_TP, "no syscalls:sys_enter_execve");
+	lacks(FEAT_RAW_TP, "no raw tracepoints");
 	v = eval("execsnoop");
 	assert_int_equal(v.kind, VERDICT_CANNOT);
-	assert_string_equal(v.detail,
-			    "cannot run: exec events: syscall_tp: no syscalls:sys_enter_execve");
+	assert_string_equal(v.detail, "cannot run: exec events: raw_tp: no raw tracepoints");
 	/* opensnoop has no other way to see opens */
 	assert_int_equal(eval("opensnoop").kind, VERDICT_CANNOT);
+
+	all_work();
+	lacks(FEAT_TP_BTF, "no tp_btf");
+	v = eval("opensnoop");
+	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "raw syscall tracepoints (no tp_btf)"));
 
 	all_work();
 	lacks(FEAT_BTF, "no /sys/kernel/btf/vmlinux");
