@@ -19,7 +19,9 @@
 	{ "kernel functions", NEED_PROBE_KIND, { \
 		{ "kprobe.multi", FEAT_BIT(KPROBE_MULTI) }, \
 		{ "kprobe", FEAT_BIT(KPROBE) } } }, \
-	{ "user functions", NEED_PROBE_KIND, { { "uprobe", FEAT_BIT(UPROBE) } } }, \
+	{ "user functions", NEED_PROBE_KIND, { \
+		{ "uprobe.multi", FEAT_BIT(UPROBE_MULTI) }, \
+		{ "uprobe", FEAT_BIT(UPROBE) } } }, \
 	{ "tracepoints", NEED_PROBE_KIND, { { "classic tracepoints", FEAT_BIT(TRACEPOINT) } } }, \
 	{ "USDT probes", NEED_PROBE_KIND, { { "USDT (uprobes)", FEAT_BIT(UPROBE) } } }, \
 	/* one program serves every target of a mechanism, told apart by cookie */ \
