@@ -8,10 +8,11 @@
 CP=$PROGS/countprog
 N=1001 G=123 R=77
 
-# prog_start NAME ARGS...: countprog waiting for SIGUSR1; sets PROG_PID
+# prog_start NAME ARGS...: countprog waiting for SIGUSR1 to start and SIGUSR2 to exit; sets
+# PROG_PID
 prog_start() {
 	_pn=$1; shift
-	"$@" -w >"$TMPD/$_pn.m" &
+	"$@" -w -x >"$TMPD/$_pn.m" &
 	_i=0
 	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
 		sleep 0.1
@@ -38,9 +39,17 @@ sc_case() {
 		return 1
 	fi
 	kill -USR1 "$PROG_PID"
-	wait "$PROG_PID"
+	# the report is made while the program lives (-x): this checks symbols, not the race
+	# of a process that exits before its first-sight record is read
+	_i=0
+	while ! grep -q '^done' "$TMPD/$_n.m" 2>/dev/null && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
 	settle
 	stop_tool
+	kill -USR2 "$PROG_PID"
+	wait "$PROG_PID"
 	check "$_n-exit-0" [ "$TOOL_RC" -eq 0 ]
 }
 
