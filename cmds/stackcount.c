@@ -127,6 +127,10 @@ static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
 	mod = strstr(buf, " [");
 	if (mod)
 		*mod = '\0';
+	/* names come from files other users control: no control characters reach the terminal */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = '?';
 	if (o.address)
 		out_note("  %-16" PRIx64 " %s\n", addr, buf);
 	else
