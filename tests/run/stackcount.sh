@@ -3,7 +3,8 @@
 # stackcount end to end: the known call chain of tests/progs/countprog (count_worker calls
 # countlib_tick N times from two threads) counted exactly, leaf first, in the multi-line,
 # folded and JSON forms; -P, -s, -v, -d, -U; a syscall tracepoint's user stack under -p;
-# kernel stacks of kernel functions in the VMs; bad input; clean exits.
+# kernel stacks of kernel functions in the VMs, submit_bio's from O_DIRECT I/O; bad input;
+# clean exits.
 . "$TESTLIB"
 CP=$PROGS/countprog
 N=1001 G=123 R=77
@@ -132,6 +133,33 @@ for mech in kprobe kprobe-multi; do
 	sc_case "kstack-$mech" vfs_read "$CP" 0 0 0 $R -- -p PID -K --mechanism $mech
 	shown "kstack-$mech-chain" "$TMPD/kstack-$mech" block "$TMPD/kstack-$mech" $R vfs_read '~sys_read'
 done
+
+# submit_bio's kernel stacks from O_DIRECT I/O on a device of our own (tests/progs/bioio: two
+# writes with pwrite, two reads with pread, one request each), under -p so that the loop
+# device's own I/O to its file does not count
+if ! r=$(requires kprobe,cookie); then
+	skip submit_bio "$r"
+elif ! block_device; then
+	skip submit_bio "$BLOCK_WHY"
+else
+	rm -f "$TMPD/fifo"
+	mkfifo "$TMPD/fifo"
+	"$PROGS/bioio" "$DEV" <"$TMPD/fifo" >"$TMPD/bio.m" 2>&1 &
+	IOPID=$!
+	if start_tool "$TMPD/bio" stackcount -K -p $IOPID submit_bio; then
+		echo go >"$TMPD/fifo"
+		wait $IOPID
+		settle
+		stop_tool
+		shown submit_bio-writes "$TMPD/bio" block "$TMPD/bio" 4 submit_bio '~sys_pwrite64'
+		shown submit_bio-reads "$TMPD/bio" block "$TMPD/bio" 4 submit_bio '~sys_pread64'
+	else
+		fail submit_bio "did not start: $(cat "$TMPD/bio.err")"
+		echo go >"$TMPD/fifo"
+		wait $IOPID
+	fi
+	block_device_release
+fi
 
 # bad input: one line on stderr, nothing on stdout, exit 2 each
 bad() {
