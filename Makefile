@@ -62,6 +62,9 @@ LDLIBS := $(LIBBPF_A) $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iembed/$(ARCH) -I$(LIBBPF_DIR)/include \
 	-Ibpf -Wall \
 	-Wno-unused-function -Wno-compare-distinct-pointer-types
+# libbpf's usdt.bpf.h includes <linux/errno.h>, which wants <asm/errno.h>: the build host's
+# (errno numbers are the same on x86 and arm64)
+BPF_CFLAGS += -idirafter /usr/include/$(shell uname -m)-linux-gnu
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
@@ -124,7 +127,16 @@ $(OUT)/progs/profprog-dyn: tests/progs/profprog.c $(OUT)/progs/libproflib.so
 	$(call msg,PROG,$@)
 	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -DPROF_DYNLIB -fPIE -pie -pthread -o $@ $< \
 		-L$(OUT)/progs -lproflib -Wl,-rpath,'$$ORIGIN'
-progs e2e: $(OUT)/progs/profprog-dyn
+# funccount's and stackcount's program with its own shared library (host only, like above).
+$(OUT)/progs/libcountlib.so: tests/progs/lib/countlib.c
+	$(call msg,PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -shared -fPIC -o $@ $<
+$(OUT)/progs/countprog-dyn: tests/progs/countprog.c $(OUT)/progs/libcountlib.so
+	$(call msg,PROG,$@)
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -DCOUNT_DYNLIB -fPIE -pie -pthread -o $@ $< \
+		-L$(OUT)/progs -lcountlib -Wl,-rpath,'$$ORIGIN'
+progs e2e: $(OUT)/progs/profprog-dyn $(OUT)/progs/countprog-dyn
 
 # Unit tests: host arch only, cmocka, linked with the common objects.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

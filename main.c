@@ -20,6 +20,8 @@ int execsnoop_main(int argc, char **argv);
 int opensnoop_main(int argc, char **argv);
 int biosnoop_main(int argc, char **argv);
 int profile_main(int argc, char **argv);
+int funccount_main(int argc, char **argv);
+int stackcount_main(int argc, char **argv);
 
 /* The one list of applets. */
 static const struct applet {
@@ -32,6 +34,8 @@ static const struct applet {
 	{ "opensnoop", opensnoop_main, "Trace open() syscalls" },
 	{ "biosnoop", biosnoop_main, "Trace block device I/O with latency" },
 	{ "profile", profile_main, "Profile CPU usage by sampling stack traces" },
+	{ "funccount", funccount_main, "Count function calls, tracepoints and USDT probes" },
+	{ "stackcount", stackcount_main, "Count the stack traces that lead to functions and events" },
 };
 
 #define NAPPLETS (sizeof(applets) / sizeof(applets[0]))

@@ -2,10 +2,7 @@
 /* profile, kernel side: on each perf sample, count the (process, user stack, kernel stack) key. */
 #include "common.bpf.h"
 #include "profile.h"
-
-#define EFAULT_ 14
-#define ENOMEM_ 12
-#define EEXIST_ 17
+#include "stackhash.bpf.h"
 
 const volatile bool user_stacks = true;
 const volatile bool kernel_stacks = true;
@@ -13,7 +10,6 @@ const volatile bool include_idle = false;
 const volatile __u32 filter_kind = 0;	/* 0 all, 1 -p (tgid in ids), 2 -L (tid in ids) */
 const volatile bool filter_cgroup = false;	/* --cgroupmap */
 const volatile bool filter_mntns = false;	/* --mntnsmap */
-const volatile __u32 stack_bytes = PROFILE_MAX_DEPTH * sizeof(__u64);	/* depth * 8 */
 
 /* -p/-L ids; filled by user space after load */
 struct {
@@ -47,26 +43,6 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-/* Stacks by the hash of their frames; the value size is set to the depth in use. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__uint(value_size, PROFILE_MAX_DEPTH * sizeof(__u64));
-} stacks SEC(".maps");
-
-/* Where a stack is taken before it is hashed and stored. */
-struct frames {
-	__u64 ips[PROFILE_DEPTH_LIMIT];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct frames);
-} scratch SEC(".maps");
-
 /* Process images already announced to user space, by tgid. LRU: a full table must not turn
  * every later sample into an announcement. */
 struct image {
@@ -83,48 +59,6 @@ struct {
 } seen SEC(".maps");
 
 __u64 hash_full = 0;		/* samples dropped: counts was full */
-
-/*
- * Takes the current stack (user or kernel) into the stacks table; sets *hash, returns 0 or
- * -errno (-EFAULT: no such stack, e.g. the user stack of a kernel thread).
- */
-static __always_inline int take_stack(struct bpf_perf_event_data *ctx, __u64 flags, __u64 *hash)
-{
-	__u32 zero = 0, n;
-	struct frames *f = bpf_map_lookup_elem(&scratch, &zero);
-	__u64 h = 0xcbf29ce484222325ull;
-	long len;
-	int err;
-
-	if (!f)
-		return -ENOMEM_;
-	/* the helper zeroes the buffer past the frames it copies: equal stacks, equal bytes */
-	len = bpf_get_stack(ctx, f->ips, stack_bytes, flags);
-	if (len <= 0)
-		return len < 0 ? (int)len : -EFAULT_;
-	n = (__u32)len / sizeof(__u64);
-	for (__u32 i = 0; i < PROFILE_DEPTH_LIMIT; i++) {
-		__u64 x;
-
-		if (i >= n)
-			break;
-		/* a 64-bit mix per frame: collisions of distinct stacks are out of reach */
-		x = f->ips[i & (PROFILE_DEPTH_LIMIT - 1)] ^ h;
-		x ^= x >> 33;
-		x *= 0xff51afd7ed558ccdull;
-		x ^= x >> 33;
-		h = x * 0xc4ceb9fe1a85ec53ull + i;
-	}
-	h ^= n;
-	*hash = h;
-	if (bpf_map_lookup_elem(&stacks, &h))
-		return 0;
-	err = bpf_map_update_elem(&stacks, &h, f->ips, BPF_NOEXIST);
-	/* -EEXIST: another CPU stored the same stack meanwhile */
-	if (err && err != -EEXIST_)
-		return -ENOMEM_;
-	return 0;
-}
 
 SEC("perf_event")
 int do_sample(struct bpf_perf_event_data *ctx)

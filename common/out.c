@@ -337,3 +337,25 @@ uint64_t now_ns_boot(void)
 {
 	return clock_ns(CLOCK_BOOTTIME);
 }
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct out_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int out_counts(const struct out_table *t, struct out_count *c, size_t n)
+{
+	qsort(c, n, sizeof(*c), cmp_count);
+	out_header(t);
+	for (size_t i = 0; i < n; i++) {
+		union out_val v[2] = { { .s = c[i].name }, { .u = c[i].count } };
+
+		if (c[i].count)
+			out_row(t, v);
+	}
+	return out_flush();
+}

@@ -60,6 +60,19 @@ void out_header(const struct out_table *t);
 /* One row; vals[] is indexed like t->cols (values of columns that are off are ignored). */
 void out_row(const struct out_table *t, const union out_val *vals);
 
+/* One row of a count table (funccount, stackcount): a name and how often it was seen. */
+struct out_count {
+	const char *name;
+	uint64_t count;
+};
+
+/*
+ * BCC's count table: the header, then rows in ascending count order (ties by name), zero
+ * counts left out. t has two columns: the name (OUT_STR) and the count (OUT_UINT). Sorts c in
+ * place. Returns out_flush()'s result.
+ */
+int out_counts(const struct out_table *t, struct out_count *c, size_t n);
+
 /* Free text for humans (banners such as "Tracing... Hit Ctrl-C to end."): text mode only. */
 void __attribute__((format(printf, 1, 2))) out_note(const char *fmt, ...);
 

@@ -141,7 +141,8 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		stopping = 1;
 
 	while (!stopping && !d.rc) {
-		long timeout = rb ? RUN_IDLE_MS : RUN_DRAIN_MS;
+		/* without a ring buffer only timers and signals (which cut poll short) matter */
+		long timeout = RUN_IDLE_MS;
 		uint64_t woke = 0;
 
 		if (next_tick && ms_until(next_tick) < timeout)

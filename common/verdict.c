@@ -7,66 +7,51 @@
 
 #include "verdict.h"
 
-/* Needs shared by several applets, preferred mechanism first (DESIGN §3). */
+/*
+ * Needs shared by several applets, preferred mechanism first (DESIGN §3). Only what the
+ * applets implement: they ask verdict__pick() which alternative to use, so this table is
+ * both check-config's answer and the applets' choice.
+ */
 #define NEED_RINGBUF \
 	{ "event output", NEED_REQUIRED, { { "ring buffer", FEAT_BIT(RINGBUF) } } }
-#define NEED_KFUNCS \
+/* funccount and stackcount (probe_attach.c maps each label to its mechanism) */
+#define NEED_PROBES \
 	{ "kernel functions", NEED_PROBE_KIND, { \
 		{ "kprobe.multi", FEAT_BIT(KPROBE_MULTI) }, \
-		{ "fentry/fexit", FEAT_BIT(FENTRY) }, \
-		{ "kprobe/kretprobe", FEAT_BIT(KPROBE) } } }
-#define NEED_UFUNCS \
-	{ "user functions", NEED_PROBE_KIND, { { "uprobe/uretprobe", FEAT_BIT(UPROBE) } } }
-#define NEED_TRACEPOINTS \
-	{ "tracepoints", NEED_PROBE_KIND, { \
-		{ "tp_btf", FEAT_BIT(TP_BTF) }, \
-		{ "classic tracepoints", FEAT_BIT(TRACEPOINT) } } }
-/* The expression VM's loop: bpf_loop, else one global subprogram per op (DESIGN §6). */
-#define NEED_EXPR \
-	{ "expressions", NEED_REQUIRED, { \
-		{ "bpf_loop", FEAT_BIT(BPF_LOOP) }, \
-		{ "global subprograms", 0 } } }
-/* Generic probes tell targets apart by cookie, else by one loaded copy per probe. */
-#define NEED_PROBE_IDS \
-	{ "probe ids", NEED_REQUIRED, { \
-		{ "BPF cookies", FEAT_BIT(COOKIE) }, \
-		{ "one program copy per probe", 0 } } }
-#define NEED_STACKS \
-	{ "stacks", NEED_REQUIRED, { { "stack trace map", FEAT_BIT(STACKMAP) } } }
+		{ "kprobe", FEAT_BIT(KPROBE) } } }, \
+	{ "user functions", NEED_PROBE_KIND, { \
+		{ "uprobe.multi", FEAT_BIT(UPROBE_MULTI) }, \
+		{ "uprobe", FEAT_BIT(UPROBE) } } }, \
+	{ "tracepoints", NEED_PROBE_KIND, { { "classic tracepoints", FEAT_BIT(TRACEPOINT) } } }, \
+	{ "USDT probes", NEED_PROBE_KIND, { { "USDT (uprobes)", FEAT_BIT(UPROBE) } } }, \
+	/* one program serves every target of a mechanism, told apart by cookie */ \
+	{ "probe ids", NEED_REQUIRED, { { "BPF cookies", FEAT_BIT(COOKIE) } } }
 #define NEED_KSYMS \
 	{ "kernel symbols", NEED_OPTIONAL, { { "/proc/kallsyms", FEAT_BIT(KALLSYMS) } } }
 
+/* The applets of main.c's table, no others. */
 const struct verdict_applet verdict_applets[] = {
+	/* raw sys_enter/sys_exit tracepoints: released without a grace period each */
 	{ "execsnoop", {
 		{ "exec events", NEED_REQUIRED, {
-			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) } } },
+			{ "raw syscall tracepoints", FEAT_BIT(RAW_TP) } } },
 		NEED_RINGBUF } },
 	{ "opensnoop", {
 		{ "open events", NEED_REQUIRED, {
-			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) },
-			{ "fentry/fexit", FEAT_BIT(FENTRY) },
-			{ "kprobe/kretprobe", FEAT_BIT(KPROBE) } } },
+			{ "tp_btf + raw syscall tracepoints", FEAT_BIT(TP_BTF) | FEAT_BIT(RAW_TP) },
+			{ "raw syscall tracepoints", FEAT_BIT(RAW_TP) } } },
 		NEED_RINGBUF } },
 	{ "biosnoop", {
 		{ "block events", NEED_REQUIRED, {
-			{ "tp_btf", FEAT_BIT(TP_BTF) | FEAT_BIT(BLOCK_TP) },
-			{ "raw_tp", FEAT_BIT(RAW_TP) | FEAT_BIT(BLOCK_TP) },
-			{ "classic tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(BLOCK_TP) } } },
+			{ "raw_tp", FEAT_BIT(RAW_TP) | FEAT_BIT(BLOCK_TP) } } },
 		NEED_RINGBUF } },
 	/* stacks come from bpf_get_stack() (4.18) into a hash map, new pids by ring buffer */
 	{ "profile", {
 		{ "sampling", NEED_REQUIRED, { { "cpu-clock perf events", FEAT_BIT(PERF_EVENT) } } },
 		NEED_RINGBUF, NEED_KSYMS } },
-	{ "trace", {
-		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_EXPR, NEED_PROBE_IDS,
-		NEED_RINGBUF } },
-	{ "argdist", {
-		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_EXPR, NEED_PROBE_IDS } },
-	{ "funccount", {
-		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_PROBE_IDS } },
-	{ "stackcount", {
-		NEED_KFUNCS, NEED_UFUNCS, NEED_TRACEPOINTS, NEED_STACKS, NEED_PROBE_IDS,
-		NEED_KSYMS } },
+	{ "funccount", { NEED_PROBES } },
+	/* stacks from bpf_get_stack() (4.18), stored by hash; new pids by ring buffer */
+	{ "stackcount", { NEED_PROBES, NEED_RINGBUF, NEED_KSYMS } },
 };
 
 const int verdict_napplets = sizeof(verdict_applets) / sizeof(verdict_applets[0]);

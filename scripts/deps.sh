@@ -9,7 +9,7 @@ apt-get install -y -qq --no-install-recommends \
 	make gcc g++ binutils clang llvm bpftool libelf-dev zlib1g-dev pkg-config dpkg-dev \
 	libcmocka-dev libiberty-dev systemtap-sdt-dev file kmod cpio xz-utils zstd \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-	libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 \
+	libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 systemtap-sdt-dev:arm64 \
 	busybox-static qemu-system-x86 qemu-system-arm \
 	bash zsh fish groff-base man-db \
 	libpcre2-dev libpcre2-dev:arm64 \

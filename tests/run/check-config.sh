@@ -51,10 +51,12 @@ for c in BPF BPF_SYSCALL BPF_EVENTS BPF_JIT HAVE_EBPF_JIT DEBUG_INFO_BTF KPROBES
 done
 check config-rows [ -z "$missing" ] || echo "  missing config rows:$missing"
 missing=
-for a in execsnoop opensnoop biosnoop profile trace argdist funccount stackcount; do
+# a verdict for every applet of the binary, and none for applets it does not have
+for a in $("$BPFBOX" --complete | cut -f1 | grep -vx check-config); do
 	case $(verdict $a) in works | fallback | limited | cannot) ;; *) missing="$missing $a" ;; esac
 done
 check verdict-rows [ -z "$missing" ] || echo "  missing verdicts:$missing"
+check no-verdict-without-applet [ -z "$(verdict trace)$(verdict argdist)" ]
 
 # --- --require: exit 0 silently for what works, 1 and one line naming the rest
 bad=
@@ -77,7 +79,7 @@ for id in tracepoint kprobe fentry uprobe; do [ "$(status $id)" = works ] || n=$
 if [ $n -eq 0 ]; then check require-list [ $rc -eq 0 ]; else
 	check require-list [ $rc -eq 1 ] && check require-list-lines [ "$(wc -l <"$TMPD/r.err")" -eq $n ]
 fi
-for a in execsnoop trace; do
+for a in execsnoop funccount; do
 	cc --require $a >/dev/null 2>&1
 	rc=$?
 	if [ "$(verdict $a)" = cannot ]; then check require-$a [ $rc -eq 1 ]; else check require-$a [ $rc -eq 0 ]; fi

@@ -47,9 +47,8 @@ static void test_everything_works(void **state)
 		assert_int_equal(v.kind, VERDICT_WORKS);
 		assert_null(strstr(v.detail, "no "));
 	}
-	assert_string_equal(eval("trace").detail,
-			    "kprobe.multi, uprobe/uretprobe, tp_btf, bpf_loop, BPF cookies, "
-			    "ring buffer");
+	assert_string_equal(eval("funccount").detail,
+			    "kprobe.multi, uprobe.multi, classic tracepoints, USDT (uprobes), BPF cookies");
 }
 
 /* This project's machine: no kprobes, no kprobe.multi, fentry refused. */
@@ -66,15 +65,14 @@ static void test_this_machine(void **state)
 	assert_int_equal(eval("opensnoop").kind, VERDICT_WORKS);
 	assert_int_equal(eval("biosnoop").kind, VERDICT_WORKS);
 	assert_int_equal(eval("profile").kind, VERDICT_WORKS);
-	v = eval("trace");
+	v = eval("funccount");
 	assert_int_equal(v.kind, VERDICT_LIMITED);
-	assert_non_null(strstr(v.detail, "no kernel functions (kprobe_multi, fentry, kprobe missing)"));
-	assert_non_null(strstr(v.detail, "uprobe/uretprobe"));
-	assert_int_equal(eval("funccount").kind, VERDICT_LIMITED);
+	assert_non_null(strstr(v.detail, "no kernel functions (kprobe_multi, kprobe missing)"));
+	assert_non_null(strstr(v.detail, "uprobe.multi"));
 }
 
-/* Debian 6.1 x86_64: everything but kprobe.multi. */
-static void test_fallback_to_fentry(void **state)
+/* Debian 6.1: kprobes without kprobe.multi (no CONFIG_FPROBE). */
+static void test_fallback_to_kprobe(void **state)
 {
 	struct verdict v;
 
@@ -82,24 +80,19 @@ static void test_fallback_to_fentry(void **state)
 	lacks(FEAT_KPROBE_MULTI, "no fprobe");
 	v = eval("funccount");
 	assert_int_equal(v.kind, VERDICT_FALLBACK);
-	assert_non_null(strstr(v.detail, "fentry/fexit (no kprobe_multi)"));
+	assert_non_null(strstr(v.detail, "kprobe (no kprobe_multi)"));
 	assert_int_equal(verdict__pick("nonexistent", "x", NULL), -ENOENT);
 }
 
-/* Debian 6.1 arm64: fentry attach fails, kprobes work. */
-static void test_fallback_to_kprobe(void **state)
+/* Kernels before 6.6: single uprobes. */
+static void test_fallback_to_uprobe(void **state)
 {
-	struct verdict v;
-
 	all_work();
-	lacks(FEAT_KPROBE_MULTI, "no fprobe");
-	lacks(FEAT_FENTRY, "fentry attach fails with ENOTSUPP (524)");
-	v = eval("trace");
-	assert_int_equal(v.kind, VERDICT_FALLBACK);
-	assert_non_null(strstr(v.detail, "kprobe/kretprobe (no kprobe_multi, fentry)"));
+	lacks(FEAT_UPROBE_MULTI, "no uprobe.multi");
+	assert_non_null(strstr(eval("funccount").detail, "uprobe (no uprobe_multi)"));
 }
 
-/* Debian 11 5.10: no cookies, no bpf_loop; ring buffer present. */
+/* Debian 11 5.10: no cookies, which funccount's one program per mechanism needs. */
 static void test_old_kernel(void **state)
 {
 	struct verdict v;
@@ -107,11 +100,9 @@ static void test_old_kernel(void **state)
 	all_work();
 	lacks(FEAT_KPROBE_MULTI, "no");
 	lacks(FEAT_COOKIE, "no bpf_get_attach_cookie(): kernel < 5.15");
-	lacks(FEAT_BPF_LOOP, "the kernel does not know bpf_loop()");
-	v = eval("argdist");
-	assert_int_equal(v.kind, VERDICT_FALLBACK);
-	assert_non_null(strstr(v.detail, "global subprograms (no bpf_loop)"));
-	assert_non_null(strstr(v.detail, "one program copy per probe (no cookie)"));
+	v = eval("funccount");
+	assert_int_equal(v.kind, VERDICT_CANNOT);
+	assert_non_null(strstr(v.detail, "probe ids: cookie"));
 	assert_int_equal(eval("execsnoop").kind, VERDICT_WORKS);
 }
 
@@ -120,15 +111,18 @@ static void test_cannot_run(void **state)
 	struct verdict v;
 
 	all_work();
-	lacks(FEAT_SYSCALL_TP, "no syscalls:sys_enter_execve");
+	lacks(FEAT_RAW_TP, "no raw tracepoints");
 	v = eval("execsnoop");
 	assert_int_equal(v.kind, VERDICT_CANNOT);
-	assert_string_equal(v.detail,
-			    "cannot run: exec events: syscall_tp: no syscalls:sys_enter_execve");
-	/* opensnoop falls back to fentry instead. */
+	assert_string_equal(v.detail, "cannot run: exec events: raw_tp: no raw tracepoints");
+	/* opensnoop has no other way to see opens */
+	assert_int_equal(eval("opensnoop").kind, VERDICT_CANNOT);
+
+	all_work();
+	lacks(FEAT_TP_BTF, "no tp_btf");
 	v = eval("opensnoop");
 	assert_int_equal(v.kind, VERDICT_FALLBACK);
-	assert_non_null(strstr(v.detail, "fentry/fexit (no syscall_tp)"));
+	assert_non_null(strstr(v.detail, "raw syscall tracepoints (no tp_btf)"));
 
 	all_work();
 	lacks(FEAT_BTF, "no /sys/kernel/btf/vmlinux");
@@ -149,16 +143,23 @@ static void test_no_probe_kind(void **state)
 
 	all_work();
 	lacks(FEAT_KPROBE_MULTI, "a");
-	lacks(FEAT_FENTRY, "b");
 	lacks(FEAT_KPROBE, "c");
 	lacks(FEAT_UPROBE, "d");
-	lacks(FEAT_TP_BTF, "e");
+	lacks(FEAT_UPROBE_MULTI, "d2");
 	lacks(FEAT_TRACEPOINT, "f");
-	v = eval("stackcount");
+	v = eval("funccount");
 	assert_int_equal(v.kind, VERDICT_CANNOT);
 	assert_non_null(strstr(v.detail, "no probe kind works"));
 	/* profile has no probe kinds and does not care. */
 	assert_int_equal(eval("profile").kind, VERDICT_WORKS);
+}
+
+/* Verdicts only for applets that exist, and the applets' own choice comes from the table. */
+static void test_only_real_applets(void **state)
+{
+	assert_null(verdict__find("trace"));
+	assert_null(verdict__find("argdist"));
+	assert_non_null(verdict__find("funccount"));
 }
 
 /* Every feature has a unique id that --require accepts, and lookups round-trip. */
@@ -186,11 +187,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_everything_works),
 		cmocka_unit_test(test_this_machine),
-		cmocka_unit_test(test_fallback_to_fentry),
 		cmocka_unit_test(test_fallback_to_kprobe),
+		cmocka_unit_test(test_fallback_to_uprobe),
 		cmocka_unit_test(test_old_kernel),
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_no_probe_kind),
+		cmocka_unit_test(test_only_real_applets),
 		cmocka_unit_test(test_feature_names),
 	};
 

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/* stackcount: count the stack traces that lead to functions, tracepoints and USDT probes, like BCC's. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "err.h"
+#include "linkset.h"
+#include "opts.h"
+#include "out.h"
+#include "probe_cli.h"
+#include "run.h"
+#include "stackcount.h"
+#include "stackcount.skel.h"
+#include "stacks.h"
+#include "syms.h"
+
+_Static_assert(sizeof(struct stackcount_key) == 48, "stackcount_key layout");
+
+#define DEPTH 127	/* frames kept per stack (kernel.perf_event_max_stack's default) */
+
+static struct {
+	struct probe_cli p;
+	long interval, duration, stack_storage;
+	bool timestamp, offsets, per_pid, kernel_only, user_only, address, delimited, folded;
+	bool debug;
+} o = { .p = PROBE_CLI_INIT, .stack_storage = 16384 };
+
+static const struct opt opts[] = {
+	PROBE_CLI_OPTS(o.p),
+	{ 'i', "interval", OPT_FN, "SEC", "summary interval, seconds", &o.interval,
+	  .parse = opt_parse_secs },
+	{ 'D', "duration", OPT_FN, "SEC", "total duration of trace, seconds", &o.duration,
+	  .parse = opt_parse_secs },
+	{ 'T', "timestamp", OPT_FLAG, NULL, "include timestamp on output", &o.timestamp },
+	{ 's', "offset", OPT_FLAG, NULL, "show address offsets", &o.offsets },
+	{ 'P', "perpid", OPT_FLAG, NULL, "display stacks separately for each process",
+	  &o.per_pid },
+	{ 'K', "kernel-stacks-only", OPT_FLAG, NULL, "kernel stack only", &o.kernel_only },
+	{ 'U', "user-stacks-only", OPT_FLAG, NULL, "user stack only", &o.user_only },
+	/* BCC's --verbose is bpfbox's libbpf log: -v alone shows addresses */
+	{ 'v', NULL, OPT_FLAG, NULL, "show raw addresses", &o.address },
+	{ 'd', "delimited", OPT_FLAG, NULL, "insert delimiter between kernel/user stacks",
+	  &o.delimited },
+	{ 'f', "folded", OPT_FLAG, NULL, "output folded format", &o.folded },
+	{ 0, "stack-storage-size", OPT_LONG, "N", "distinct stacks kept (default 16384)",
+	  &o.stack_storage, 1, 1 << 24 },
+	{ 0, "debug", OPT_FLAG, NULL, "print the attach plan (mechanism, targets, skipped)",
+	  &o.debug },
+	OPT_END
+};
+
+static const struct cmd_spec spec = {
+	.name = "stackcount",
+	.opts = opts,
+	.args = "pattern",
+	.min_args = 1,
+	.max_args = 1,
+	.epilog = "examples:\n"
+		  "  stackcount submit_bio          # count kernel stack traces for submit_bio\n"
+		  "  stackcount -d ip_output        # include a user/kernel stack delimiter\n"
+		  "  stackcount -s ip_output        # show symbol offsets\n"
+		  "  stackcount -sv ip_output       # show offsets and raw addresses (verbose)\n"
+		  "  stackcount 'tcp_send*'         # count stacks for funcs matching tcp_send*\n"
+		  "  stackcount -r '^tcp_send.*'    # same as above, using regular expressions\n"
+		  "  stackcount -Ti 5 ip_output     # output every 5 seconds, with timestamps\n"
+		  "  stackcount -p 185 ip_output    # count ip_output stacks for PID 185 only\n"
+		  "  stackcount -c 1 put_prev_entity   # count put_prev_entity stacks for CPU 1 only\n"
+		  "  stackcount -p 185 c:malloc     # count stacks for malloc in PID 185\n"
+		  "  stackcount t:sched:sched_fork  # count stacks for sched_fork tracepoint\n"
+		  "  stackcount -p 185 u:node:*     # count stacks for all USDT probes in node\n"
+		  "  stackcount -K t:sched:sched_switch   # kernel stacks only\n"
+		  "  stackcount -U c:malloc         # user stacks only\n",
+};
+
+struct sc {
+	struct stackcount_bpf *skel;
+	struct probe_cli_run *run;
+	struct stacks *st;
+	uint64_t ips[DEPTH], uips[DEPTH];
+};
+
+struct entry {
+	struct stackcount_key k;
+	uint64_t count;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	/* BCC's order: ascending count */
+	if (x->count != y->count)
+		return x->count < y->count ? -1 : 1;
+	if (x->k.pid != y->k.pid)
+		return x->k.pid < y->k.pid ? -1 : 1;
+	if (x->k.user_stack != y->k.user_stack)
+		return x->k.user_stack < y->k.user_stack ? -1 : 1;
+	return x->k.kernel_stack < y->k.kernel_stack ? -1 : x->k.kernel_stack > y->k.kernel_stack;
+}
+
+static int read_stack(int fd, uint64_t hash, uint64_t *ips)
+{
+	int n = 0;
+
+	if (bpf_map_lookup_elem(fd, &hash, ips))
+		return 0;
+	while (n < DEPTH && ips[n])
+		n++;
+	return n;
+}
+
+/* BCC's frame: "  [ADDR ]sym[+0xoff]", no module. */
+static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
+{
+	char buf[4096], *mod;
+
+	if (kernel)
+		stacks__kframe(sc->st, addr, buf, sizeof(buf));
+	else
+		stacks__uframe(sc->st, pid, addr, buf, sizeof(buf));
+	mod = strstr(buf, " [");
+	if (mod)
+		*mod = '\0';
+	/* names come from files other users control: no control characters reach the terminal */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = '?';
+	if (o.address)
+		out_note("  %-16" PRIx64 " %s\n", addr, buf);
+	else
+		out_note("  %s\n", buf);
+}
+
+static void print_block(struct sc *sc, const struct entry *v, int nk, int nu, uint32_t upid)
+{
+	bool k = !v->k.kernel_err, u = !v->k.user_err;
+
+	for (int i = 0; k && i < nk; i++)
+		frame(sc, true, 0, sc->ips[i]);
+	if (o.delimited && k && u)
+		out_note("    --\n");
+	for (int i = 0; u && i < nu; i++)
+		frame(sc, false, upid, sc->uips[i]);
+	/* hits whose stack walk found nothing (e.g. a user frame chain the kernel could not
+	 * read at that moment): counted, not dropped as BCC does */
+	if ((!k || !nk) && (!u || !nu))
+		out_note("  [Missed Stack]\n");
+	if (o.per_pid && o.p.pid < 0)
+		out_note("    %.*s [%u]\n", STACKCOUNT_COMM_LEN, v->k.comm, v->k.pid);
+	out_note("    %" PRIu64 "\n\n", v->count);
+}
+
+static int read_counts(int fd, struct entry **out, size_t *nout)
+{
+	struct stackcount_key key, next, *prev = NULL;
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (n == cap) {
+			struct entry *nv;
+
+			cap = cap ? cap * 2 : 1024;
+			nv = realloc(v, cap * sizeof(*nv));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		if (!bpf_map_lookup_elem(fd, &next, &v[n].count))
+			v[n++].k = next;
+		key = next;
+		prev = &key;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static int report(struct sc *sc)
+{
+	int cfd = bpf_map__fd(sc->skel->maps.counts), sfd = bpf_map__fd(sc->skel->maps.stacks);
+	int pfd = bpf_map__fd(sc->skel->maps.stack_pids), missing = 0;
+	struct entry *v;
+	bool full = false;
+	size_t n;
+
+	if (read_counts(cfd, &v, &n))
+		return err_report(ERR_RUNTIME, -ENOMEM, "reading the counts");
+	qsort(v, n, sizeof(*v), cmp_entry);
+	if (!o.folded)
+		out_note("\n");
+	if (o.timestamp) {
+		char t[16];
+
+		out_hhmmss(t);
+		out_note("%-8s\n", t);
+	}
+	for (size_t i = 0; i < n && !out_closed(); i++) {
+		struct stackcount_key *k = &v[i].k;
+		uint32_t upid = k->pid;
+		int nk, nu;
+
+		/* -U/-K: the other side was never taken */
+		if (o.user_only)
+			k->kernel_err = -EFAULT;
+		if (o.kernel_only)
+			k->user_err = -EFAULT;
+		for (int e = 0; e < 2; e++) {
+			int err = e ? k->user_err : k->kernel_err;
+
+			if (err && err != -EFAULT) {
+				missing++;
+				full |= err == -ENOMEM;
+			}
+		}
+		nk = k->kernel_err ? 0 : read_stack(sfd, k->kernel_stack, sc->ips);
+		nu = k->user_err ? 0 : read_stack(sfd, k->user_stack, sc->uips);
+		/* without -P: the user frames in the mappings of a process that made them */
+		if (!upid && nu)
+			bpf_map_lookup_elem(pfd, &k->user_stack, &upid);
+		if (o.folded || opt_json) {
+			char comm[STACKCOUNT_COMM_LEN + 1];
+
+			snprintf(comm, sizeof(comm), "%.*s", STACKCOUNT_COMM_LEN, k->comm);
+			stacks__print(sc->st, &(struct stack_entry){
+				.comm = comm, .pid = upid, .count = v[i].count,
+				.kips = sc->ips, .nk = nk, .kerr = k->kernel_err,
+				.uips = sc->uips, .nu = nu, .uerr = k->user_err });
+		} else {
+			print_block(sc, &v[i], nk, nu, upid);
+		}
+		/* each summary counts from the previous one */
+		if (o.interval)
+			bpf_map_delete_elem(cfd, k);
+	}
+	free(v);
+	if (missing)
+		fprintf(stderr, "WARNING: %d stack traces could not be displayed.%s\n", missing,
+			full ? " Consider increasing --stack-storage-size." : "");
+	if (sc->skel->bss->hash_full)
+		fprintf(stderr, "WARNING: hash table full, %" PRIu64 " hits not counted. Consider "
+			"increasing --stack-storage-size.\n", (uint64_t)sc->skel->bss->hash_full);
+	return out_flush();
+}
+
+static int on_event(void *ctx, const void *data, size_t len)
+{
+	const struct stackcount_event *e = data;
+	struct sc *sc = ctx;
+
+	/* first sight of a process: keep its mappings for the report, it may be gone by then */
+	if (len >= sizeof(*e))
+		syms_cache__get(stacks__syms(sc->st), (int)e->pid);
+	return 0;
+}
+
+static int on_tick(void *ctx)
+{
+	return report(ctx) == -EPIPE;
+}
+
+static void on_end(void *ctx)
+{
+	report(ctx);
+	if (!o.folded)
+		out_note("Detaching...\n");
+}
+
+/* -l: one pattern per line that names one target alone. */
+static int list(const struct probe_cli_run *run)
+{
+	char buf[8192];
+
+	for (size_t i = 0; i < run->set.n; i++) {
+		probe_cli__target_spec(run, i, buf, sizeof(buf));
+		out_note("%s\n", buf);
+	}
+	return out_flush() ? 1 : 0;
+}
+
+static int setup(struct sc *sc, const char *pattern)
+{
+	struct stackcount_bpf *skel;
+	struct probe_progs progs;
+	struct probe_cli_err e;
+	int err, rc;
+
+	sc->skel = skel = stackcount_bpf__open_opts(skel_open_opts());
+	if (!skel)
+		return err_report(ERR_OPEN, -errno, "opening the BPF object");
+	skel->rodata->probe_pid = o.p.pid;
+	skel->rodata->probe_cpu = (int)o.p.cpu;
+	skel->rodata->user_stacks = !o.kernel_only;
+	skel->rodata->kernel_stacks = !o.user_only;
+	skel->rodata->per_process = o.per_pid || o.p.pid >= 0;
+	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o.stack_storage);
+	bpf_map__set_max_entries(skel->maps.stacks, (uint32_t)o.stack_storage);
+	bpf_map__set_max_entries(skel->maps.stack_pids, (uint32_t)o.stack_storage);
+	bpf_map__set_value_size(skel->maps.stacks, DEPTH * sizeof(uint64_t));
+	skel->rodata->stack_bytes = DEPTH * sizeof(uint64_t);
+	/* only first-sight announcements travel through it: a few bytes per process */
+	bpf_map__set_max_entries(skel->maps.events, 64 * 1024);
+	progs = (struct probe_progs){ .prog = {
+		[PROBE_MECH_TRACEPOINT] = skel->progs.probe_tp,
+		[PROBE_MECH_KPROBE_MULTI] = skel->progs.probe_kprobe_multi,
+		[PROBE_MECH_KPROBE] = skel->progs.probe_kprobe,
+		[PROBE_MECH_UPROBE_MULTI] = skel->progs.probe_uprobe_multi,
+		[PROBE_MECH_UPROBE] = skel->progs.probe_uprobe,
+		[PROBE_MECH_USDT] = skel->progs.probe_usdt,
+	} };
+	if ((rc = probe_cli__prepare(spec.name, &o.p, sc->run, &progs, &e)))
+		return err_msg("%s", e.msg), rc;
+	if ((err = skel_load(skel->skeleton)))
+		return err_report(ERR_LOAD, err, "loading BPF programs");
+	if ((rc = probe_cli__attach(&o.p, sc->run, &progs, &e)))
+		return err_msg("%s", e.msg), rc;
+	if (o.debug)
+		fprintf(stderr, "stackcount: %zu of %zu targets attached with %s%s%s\n",
+			sc->run->attached, sc->run->set.n, probe_mech__name(sc->run->mech),
+			sc->run->set.path[0] ? " in " : "", sc->run->set.path);
+	for (size_t i = 0; i < sc->run->set.n; i++)
+		if (!sc->run->ok[i] && (o.debug || opt_verbose))
+			fprintf(stderr, "stackcount: skipped %s\n", sc->run->set.t[i].name);
+	if (!o.folded)
+		out_note("Tracing %zu functions for \"%s\"... Hit Ctrl-C to end.\n",
+			 sc->run->attached, pattern);
+	return 0;
+}
+
+int stackcount_main(int argc, char **argv)
+{
+	const struct run_ops ops = { .on_event = on_event, .on_tick = on_tick, .on_exit = on_end };
+	struct probe_cli_err e;
+	struct sc sc = { 0 };
+	int rc, first;
+
+	first = opts_parse(&spec, argc, argv);
+	if (o.kernel_only && o.user_only)
+		usage_error(&spec, "-K and -U are mutually exclusive");
+	run_setup(spec.name);
+	rc = probe_cli__resolve(&o.p, argv[first], &sc.run, &e);
+	if (rc) {
+		err_msg("%s", e.msg);
+		goto out;
+	}
+	if (o.p.list) {
+		rc = list(sc.run);
+		goto out;
+	}
+	sc.st = stacks__new(&(struct stacks_opts){ .delimiter = o.delimited,
+						   .folded = o.folded,
+						   .no_offsets = !o.offsets });
+	if (!sc.st) {
+		rc = err_report(ERR_RUNTIME, -ENOMEM, "starting");
+		goto out;
+	}
+	/* the named process is alive now: take its mappings before it can exit */
+	if (o.p.pid > 0)
+		syms_cache__get(stacks__syms(sc.st), (int)o.p.pid);
+	if ((rc = setup(&sc, argv[first])))
+		goto out;
+	rc = run_loop(&(struct run_cfg){ .events = sc.skel->maps.events,
+					 .lost = &sc.skel->bss->lost_events,
+					 .interval_ms = o.interval * 1000,
+					 .duration_ms = o.duration * 1000,
+					 .links = sc.run->links }, &ops, &sc) ? 1 : 0;
+out:
+	probe_cli__free(sc.run);
+	stackcount_bpf__destroy(sc.skel);
+	stacks__free(sc.st);
+	return rc;
+}

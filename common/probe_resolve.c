@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Pattern to targets: kernel functions, tracepoints, ELF functions and USDT notes. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "binpath.h"
+#include "elfsym.h"
+#include "fsafe.h"
+#include "kfuncs.h"
+#include "probe_resolve.h"
+#include "tracefs.h"
+#include "usdt.h"
+
+static int add(struct probe_set *set, const char *name, const char *provider, uint64_t offset)
+{
+	struct probe_target *t;
+
+	if (set->n >= PROBE_TARGETS_MAX)
+		return -E2BIG;
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+
+		t = realloc(set->t, cap * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		set->t = t;
+		set->cap = cap;
+	}
+	t = &set->t[set->n];
+	t->name = strdup(name);
+	t->provider = provider ? strdup(provider) : NULL;
+	t->offset = offset;
+	if (!t->name || (provider && !t->provider)) {
+		free(t->name);
+		free(t->provider);
+		return -ENOMEM;
+	}
+	set->n++;
+	return 0;
+}
+
+void probe_set__free(struct probe_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->t[i].name);
+		free(set->t[i].provider);
+	}
+	free(set->t);
+	set->t = NULL;
+	set->n = set->cap = 0;
+}
+
+/* Names from files other users control end up in our output: none with control characters
+ * (a pattern could not name them anyway, except through a wildcard). */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int add_kfunc(const char *name, void *ctx)
+{
+	return add(ctx, name, NULL, 0);
+}
+
+static bool is_dir(int dfd, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_name[0] == '.')
+		return false;
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	return !fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode);
+}
+
+static int cmp_target(const void *a, const void *b)
+{
+	return strcmp(((const struct probe_target *)a)->name, ((const struct probe_target *)b)->name);
+}
+
+/* events/CATEGORY/EVENT directories, matched as "CATEGORY:EVENT", sorted by that name. */
+static int tracepoints(const struct probe_spec *s, struct probe_set *set)
+{
+	const char *root = tracefs_path();
+	char path[4096], name[1024];
+	struct dirent *c, *e;
+	DIR *top, *cat;
+	int err = 0;
+
+	if (!root)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/events", root);
+	top = opendir(path);
+	if (!top)
+		return -errno;
+	while (!err && (c = readdir(top))) {
+		if (!is_dir(dirfd(top), c))
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s", root, c->d_name);
+		cat = opendir(path);
+		if (!cat)
+			continue;
+		while (!err && (e = readdir(cat))) {
+			if (!is_dir(dirfd(cat), e))
+				continue;
+			snprintf(name, sizeof(name), "%s:%s", c->d_name, e->d_name);
+			if (probe_spec__match(s, name))
+				err = add(set, name, NULL, 0);
+		}
+		closedir(cat);
+	}
+	closedir(top);
+	if (!err && set->n)
+		qsort(set->t, set->n, sizeof(*set->t), cmp_target);
+	return err;
+}
+
+/* Regular files only; a process's file is resolved inside its root (DESIGN §5a). */
+static int open_binary(const char *path)
+{
+	char root[64];
+	int len = 0, fd;
+
+	if (sscanf(path, "/proc/%*[0-9]/root%n", &len) == 0 && len && path[len] == '/') {
+		snprintf(root, sizeof(root), "%.*s", len, path);
+		fd = fsafe_open(root, path + len, 0, NULL, NULL);
+	} else {
+		fd = fsafe_open(NULL, path, 0, NULL, NULL);
+	}
+	return fd == -EINVAL ? -ENOEXEC : fd;
+}
+
+struct ufunc_ctx {
+	const struct probe_spec *spec;
+	struct elf_syms *es;
+	struct probe_set *set;
+	void *addrs, *names;	/* tsearch trees: one target per address and per name */
+	int err;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_plain(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int on_sym(const struct elf_sym *sym, void *c)
+{
+	struct ufunc_ctx *u = c;
+	uint64_t off, *key;
+	char *name;
+
+	/* BCC matches the names as the symbol table spells them; "f.cold" is a part of f that
+	 * is never called, only jumped to */
+	if (strstr(sym->raw, ".cold") || !printable(sym->raw) ||
+	    !probe_spec__match(u->spec, sym->raw) || tfind(&sym->addr, &u->addrs, cmp_u64) ||
+	    tfind(sym->raw, &u->names, cmp_plain))
+		return 0;
+	if (elf_syms__vaddr_to_off(u->es, sym->addr, &off))
+		return 0;
+	key = malloc(sizeof(*key));
+	if (!key || (*key = sym->addr, !tsearch(key, &u->addrs, cmp_u64))) {
+		free(key);
+		return u->err = -ENOMEM;
+	}
+	name = strdup(sym->raw);
+	if (!name || !tsearch(name, &u->names, cmp_plain)) {
+		free(name);
+		return u->err = -ENOMEM;
+	}
+	u->err = add(u->set, sym->raw, NULL, off);
+	return u->err;
+}
+
+static int ufuncs(const struct probe_spec *s, int fd, struct probe_set *set)
+{
+	struct ufunc_ctx u = { .spec = s, .set = set };
+	int err = elf_syms__load(fd, set->path, NULL, &u.es);
+
+	if (err)
+		return err;
+	elf_syms__foreach(u.es, NULL, on_sym, &u);
+	tdestroy(u.addrs, free);
+	tdestroy(u.names, free);
+	elf_syms__free(u.es);
+	return u.err;
+}
+
+static int usdts(const struct probe_spec *s, int fd, struct probe_set *set)
+{
+	struct usdt_probe *p;
+	int n = usdt__list(fd, &p, PROBE_TARGETS_MAX), err = 0;
+
+	if (n < 0)
+		return n;
+	for (int i = 0; !err && i < n; i++)
+		if (printable(p[i].name) && printable(p[i].provider) &&
+		    probe_spec__match(s, p[i].name))
+			err = add(set, p[i].name, p[i].provider, 0);
+	free(p);
+	return err;
+}
+
+int probe_resolve(const struct probe_spec *s, int pid, struct probe_set *set)
+{
+	int fd, err;
+
+	memset(set, 0, sizeof(*set));
+	set->kind = s->kind;
+	switch (s->kind) {
+	case PROBE_KFUNC:
+		return kfuncs__match(s, add_kfunc, set);
+	case PROBE_TP:
+		return tracepoints(s, set);
+	case PROBE_UFUNC:
+	case PROBE_USDT:
+		break;
+	}
+	err = binpath__resolve(s->target, pid, s->kind == PROBE_USDT, set->path, sizeof(set->path));
+	if (err)
+		return err;
+	fd = open_binary(set->path);
+	if (fd < 0)
+		return fd;
+	err = s->kind == PROBE_USDT ? usdts(s, fd, set) : ufuncs(s, fd, set);
+	close(fd);
+	return err;
+}

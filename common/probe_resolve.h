@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A parsed pattern turned into the targets it names on this machine: kernel functions,
+ * tracepoints, functions of one binary (with the file offsets uprobes need), or USDT probes.
+ * A target's index in the set is the BPF cookie that tells it apart at run time.
+ */
+#ifndef BPFBOX_PROBE_RESOLVE_H
+#define BPFBOX_PROBE_RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe_spec.h"
+
+#define PROBE_TARGETS_MAX (1u << 20)	/* a hard cap on resolution, far above any probe limit */
+
+struct probe_target {
+	char *name;		/* function, "cat:event" or USDT probe name: what is printed */
+	char *provider;		/* USDT provider, else NULL */
+	uint64_t offset;	/* user function: file offset of its entry */
+};
+
+struct probe_set {
+	enum probe_kind kind;
+	char path[4096];	/* user functions and USDT: the binary the targets live in */
+	struct probe_target *t;
+	size_t n, cap;
+};
+
+/*
+ * Resolves s for process pid (0: every process). Returns 0 (n may be 0: nothing matched), or
+ * -ENOENT when the library or program is not found, -ENOEXEC when it is not ELF, another
+ * -errno. Free with probe_set__free() in every case.
+ */
+int probe_resolve(const struct probe_spec *s, int pid, struct probe_set *out);
+void probe_set__free(struct probe_set *set);
+
+#endif
