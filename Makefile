@@ -5,6 +5,9 @@
 #   make test            unit tests, end-to-end tests here, and the kernel matrix in qemu
 #   make install PREFIX=/usr/local DESTDIR=...
 VERSION := 0.1.0
+# The libbpf bpfbox links and compiles its BPF side against: Debian's source package of this
+# version, built by scripts/libbpf.sh (DESIGN.md §1). The one place it is named.
+LIBBPF_VERSION := 1.7.0-1
 
 ARCH ?= x86
 override ARCH := $(patsubst x86_64,x86,$(patsubst amd64,x86,$(patsubst aarch64,arm64,$(ARCH))))
@@ -34,13 +37,19 @@ else
   msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
+# Per arch, shared by every OUT: the VM and bench builds reuse it.
+LIBBPF_DIR := build/libbpf/$(LIBBPF_VERSION)/$(ARCH)
+LIBBPF_A := $(LIBBPF_DIR)/lib/libbpf.a
+
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
+CFLAGS += -std=gnu11 -I$(LIBBPF_DIR)/include -Wall -Wextra -Wno-missing-field-initializers -Wno-unused-parameter \
 	-D_GNU_SOURCE -DBPFBOX_VERSION='"$(VERSION)"' -DBPFBOX_ARCH='"$(ARCH)"' \
+	-DBPFBOX_LIBBPF='"$(LIBBPF_VERSION)"' \
 	-iquote $(OUT) -iquote common -iquote bpf -MMD -MP
 LIBDIR := /usr/lib/$(TRIPLET)
-LDLIBS := $(LIBDIR)/libbpf.a $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iembed/$(ARCH) -Ibpf -Wall \
+LDLIBS := $(LIBBPF_A) $(LIBDIR)/libelf.a $(LIBDIR)/libz.a $(LIBDIR)/libiberty.a
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iembed/$(ARCH) -I$(LIBBPF_DIR)/include \
+	-Ibpf -Wall \
 	-Wno-unused-function -Wno-compare-distinct-pointer-types
 # libbpf's usdt.bpf.h includes <linux/errno.h>, which wants <asm/errno.h>: the build host's
 # (errno numbers are the same on x86 and arm64)
@@ -63,16 +72,20 @@ all: $(OUT)/bpfbox
 deps:
 	sh scripts/deps.sh
 
-$(OUT)/bpfbox: $(OBJS)
+$(LIBBPF_A): scripts/libbpf.sh
+	$(call msg,LIBBPF,$(LIBBPF_VERSION) $(ARCH))
+	$(Q)sh scripts/libbpf.sh $(LIBBPF_VERSION) $(ARCH) $(CC) $(LIBBPF_DIR) >/dev/null
+
+$(OUT)/bpfbox: $(OBJS) $(LIBBPF_A)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-$(OUT)/%.o: %.c | $(SKELS)
+$(OUT)/%.o: %.c | $(SKELS) $(LIBBPF_A)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/%.bpf.o: bpf/%.bpf.c embed/$(ARCH)/vmlinux.h $(wildcard bpf/*.h)
+$(OUT)/%.bpf.o: bpf/%.bpf.c embed/$(ARCH)/vmlinux.h $(wildcard bpf/*.h) $(LIBBPF_A)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
@@ -190,7 +203,7 @@ test: all cross unit e2e vm
 BENCH_BPF := $(wildcard tests/bench/*.bpf.c)
 BENCH_SKELS := $(patsubst tests/bench/%.bpf.c,$(OUT)/bench/%.skel.h,$(BENCH_BPF))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/bench/%,$(filter-out %.bpf.c,$(wildcard tests/bench/*.c)))
-$(OUT)/bench/%.bpf.o: tests/bench/%.bpf.c embed/$(ARCH)/vmlinux.h
+$(OUT)/bench/%.bpf.o: tests/bench/%.bpf.c embed/$(ARCH)/vmlinux.h $(LIBBPF_A)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
@@ -198,10 +211,11 @@ $(OUT)/bench/%.bpf.o: tests/bench/%.bpf.c embed/$(ARCH)/vmlinux.h
 $(OUT)/bench/%.skel.h: $(OUT)/bench/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
-$(OUT)/bench/%: tests/bench/%.c $(BENCH_SKELS)
+$(OUT)/bench/%: tests/bench/%.c $(BENCH_SKELS) $(LIBBPF_A)
 	$(call msg,PROG,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -iquote $(OUT)/bench -iquote tests/bench \
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -I$(LIBBPF_DIR)/include \
+		-iquote $(OUT)/bench -iquote tests/bench \
 		-static -o $@ $< $(LDLIBS)
 
 # The symbolizer benchmark runs profile's report code: it links the common objects.

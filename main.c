@@ -124,8 +124,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("bpfbox %s (libbpf %d.%d, %s)\n", BPFBOX_VERSION, libbpf_major_version(),
-		       libbpf_minor_version(), BPFBOX_ARCH);
+		/* The linked library's own version beside the Debian source package it came from. */
+		printf("bpfbox %s (libbpf %d.%d, Debian source %s, %s)\n", BPFBOX_VERSION,
+		       libbpf_major_version(), libbpf_minor_version(), BPFBOX_LIBBPF, BPFBOX_ARCH);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--install")) {

@@ -55,6 +55,33 @@ static __always_inline void *reserve(__u64 len)
 }
 
 /*
+ * Raw syscall tracepoints (sys_enter, sys_exit) pass the user registers. The number at exit
+ * comes from them; syscalls of 32-bit tasks (ia32, aarch32) use another numbering and are
+ * left out, as the syscalls:* trace events leave them out.
+ */
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ(regs, syscallno);
+#endif
+}
+
+static __always_inline bool compat_syscall(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	/* TS_COMPAT: in an ia32 system call (int $0x80 from 64-bit code too) */
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(t, thread_info.status) & 0x0002;
+#elif defined(__TARGET_ARCH_arm64)
+	/* PSR_MODE32_BIT in the saved PSTATE: an AArch32 task */
+	return BPF_CORE_READ(regs, pstate) & 0x10;
+#endif
+}
+
+/*
  * Commits a record from reserve(sizeof(*p)). The reservation already counts in the ring's
  * fill (8-byte header, length rounded up to 8), so the ring was empty if that is all it holds.
  */

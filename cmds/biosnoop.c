@@ -17,7 +17,7 @@
 #include "opts.h"
 #include "out.h"
 #include "run.h"
-#include "tp_args.h"
+#include "kbtf.h"
 
 _Static_assert(sizeof(struct biosnoop_event) == 64, "biosnoop_event layout");
 
@@ -189,10 +189,10 @@ static int on_event(void *ctx, const void *data, size_t len)
  */
 static int choose_hooks(struct biosnoop_bpf *skel)
 {
-	int start = tp_arg_index("block_io_start", "request");
-	int insert = tp_arg_index("block_rq_insert", "request");
-	int issue = tp_arg_index("block_rq_issue", "request");
-	int complete = tp_arg_index("block_rq_complete", "request");
+	int start = kbtf__tp_arg_index("block_io_start", "request");
+	int insert = kbtf__tp_arg_index("block_rq_insert", "request");
+	int issue = kbtf__tp_arg_index("block_rq_issue", "request");
+	int complete = kbtf__tp_arg_index("block_rq_complete", "request");
 
 	if (!features__usable(FEAT_RAW_TP))
 		return err_report(ERR_ATTACH, features__probe(FEAT_RAW_TP)->err ?: -EOPNOTSUPP,

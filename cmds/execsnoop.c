@@ -12,7 +12,6 @@
 #include "opts.h"
 #include "out.h"
 #include "run.h"
-#include "tracefs.h"
 
 _Static_assert(sizeof(struct execsnoop_done) == 320, "execsnoop_done layout");
 _Static_assert(offsetof(struct execsnoop_args, data) == 32, "execsnoop_args layout");
@@ -238,7 +237,7 @@ int execsnoop_main(int argc, char **argv)
 	const struct bpf_program *failed;
 	struct execsnoop_bpf *skel = NULL;
 	struct linkset *links;
-	int rc = 1, err, bad;
+	int rc = 1, err;
 
 	opts_parse(&spec, argc, argv);
 	run_setup(spec.name);
@@ -252,8 +251,6 @@ int execsnoop_main(int argc, char **argv)
 	cols[C_PCOMM].on = o.print_pcomm;
 	cols[C_CPU].on = o.print_cpu;
 
-	if (!tracefs_path())
-		return err_report(ERR_OPEN, -errno, "cannot find or mount tracefs");
 	if (!(links = linkset__new()))
 		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
 	skel = execsnoop_bpf__open_opts(skel_open_opts());
@@ -266,17 +263,6 @@ int execsnoop_main(int argc, char **argv)
 	skel->rodata->filter_ppid = o.ppid;
 	if ((err = skel_load(skel->skeleton))) {
 		err_report(ERR_LOAD, err, "loading BPF programs");
-		goto out;
-	}
-	const struct tp_target tps[] = {
-		{ skel->progs.exec_enter, "syscalls", "sys_enter_execve" },
-		{ skel->progs.exec_enter, "syscalls", "sys_enter_execveat", true },
-		{ skel->progs.exec_exit, "syscalls", "sys_exit_execve" },
-		{ skel->progs.exec_exit, "syscalls", "sys_exit_execveat", true },
-	};
-	if ((err = attach_tracepoints(tps, 4, links, &bad))) {
-		err_report(ERR_ATTACH, err, "attaching to tracepoint %s:%s", tps[bad].category,
-			   tps[bad].name);
 		goto out;
 	}
 	if ((err = skel_attach(skel->skeleton, links, &failed))) {

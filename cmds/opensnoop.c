@@ -14,7 +14,6 @@
 #include "opts.h"
 #include "out.h"
 #include "run.h"
-#include "tracefs.h"
 
 _Static_assert(offsetof(struct opensnoop_event, data) == 56, "opensnoop_event layout");
 
@@ -215,48 +214,14 @@ static int on_event(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-#define NCALLS 4
-
-/*
- * The open syscalls of this architecture (arm64 has only openat and openat2): their entry
- * programs load, and exits[] gets the exit tracepoints for the shared exit program.
- * Returns how many there are.
- */
-static int choose_syscalls(struct opensnoop_bpf *skel, struct tp_target exits[NCALLS])
-{
-	static const char *const calls[NCALLS] = { "open", "creat", "openat", "openat2" };
-	static char names[NCALLS][32];
-	struct bpf_program *enters[NCALLS] = {
-		skel->progs.enter_open, skel->progs.enter_creat,
-		skel->progs.enter_openat, skel->progs.enter_openat2,
-	};
-
-	int n = 0;
-
-	for (int i = 0; i < NCALLS; i++) {
-		char enter[32];
-
-		snprintf(enter, sizeof(enter), "sys_enter_%s", calls[i]);
-		snprintf(names[i], sizeof(names[i]), "sys_exit_%s", calls[i]);
-		/* entry and exit go together: one without the other only leaks or drops */
-		if (!tracefs_has_event("syscalls", enter) || !tracefs_has_event("syscalls", names[i])) {
-			err_debug("no %s syscall tracepoints on this kernel, skipping it", calls[i]);
-			bpf_program__set_autoload(enters[i], false);
-			continue;
-		}
-		exits[n++] = (struct tp_target){ skel->progs.open_exit, "syscalls", names[i] };
-	}
-	return n;
-}
-
 int opensnoop_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event };
+	struct bpf_program *exit_prog;
 	const struct bpf_program *failed;
-	struct tp_target exits[NCALLS];
 	struct opensnoop_bpf *skel = NULL;
 	struct linkset *links;
-	int rc = 1, err, nexits = 0, bad;
+	int rc = 1, err;
 
 	opts_parse(&spec, argc, argv);
 	run_setup(spec.name);
@@ -268,11 +233,6 @@ int opensnoop_main(int argc, char **argv)
 		cols[C_PID].key = "tid";
 	}
 
-	if (!tracefs_path())
-		return err_report(ERR_OPEN, -errno, "cannot find or mount tracefs");
-	if (!tracefs_has_event("syscalls", "sys_enter_openat"))
-		return err_report(ERR_ATTACH, -ENOENT, "no syscalls:sys_enter_openat tracepoint "
-				  "(kernel without CONFIG_FTRACE_SYSCALLS)");
 	if (!(links = linkset__new()))
 		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
 	skel = opensnoop_bpf__open_opts(skel_open_opts());
@@ -293,18 +253,20 @@ int opensnoop_main(int argc, char **argv)
 	skel->rodata->filter_accmodes = o.flags.accmodes;
 	/* 1 MiB holds 10 ms of 200k opens/s several times over, whatever the page size */
 	bpf_map__set_max_entries(skel->maps.events, o.pages ? o.pages * getpagesize() : 1 << 20);
-	nexits = choose_syscalls(skel, exits);
+	/* typed tracepoints need the kernel's own BTF (not a --btf file) */
+	exit_prog = !opt_btf && !access("/sys/kernel/btf/vmlinux", R_OK) ? skel->progs.open_exit
+									   : skel->progs.open_exit_raw;
+	bpf_program__set_autoload(skel->progs.open_exit, exit_prog == skel->progs.open_exit);
+	bpf_program__set_autoload(skel->progs.open_exit_raw, exit_prog != skel->progs.open_exit);
+	/* attached first, below: an entry whose exit is not attached yet would stay in starts */
+	bpf_program__set_autoattach(exit_prog, false);
 	if ((err = skel_load(skel->skeleton))) {
 		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;
 	}
-	/* exits first: an entry whose exit is not attached yet would stay in starts */
-	if ((err = attach_tracepoints(exits, nexits, links, &bad))) {
-		err_report(ERR_ATTACH, err, "attaching to tracepoint %s:%s", exits[bad].category,
-			   exits[bad].name);
-		goto out;
-	}
-	if ((err = skel_attach(skel->skeleton, links, &failed))) {
+	failed = exit_prog;
+	if ((err = linkset__add(links, bpf_program__attach(failed))) ||
+	    (err = skel_attach(skel->skeleton, links, &failed))) {
 		err_report(ERR_ATTACH, err, "attaching to %s", bpf_program__section_name(failed));
 		goto out;
 	}

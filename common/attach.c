@@ -30,7 +30,8 @@ int skel_attach(struct bpf_object_skeleton *s, struct linkset *ls,
 		struct bpf_program *p = *s->progs[i].prog;
 		int err;
 
-		if (!bpf_program__autoload(p) || !strchr(bpf_program__section_name(p), '/'))
+		if (!bpf_program__autoload(p) || !bpf_program__autoattach(p) ||
+		    !strchr(bpf_program__section_name(p), '/'))
 			continue;
 		err = linkset__add(ls, bpf_program__attach(p));
 		if (err) {

@@ -17,7 +17,7 @@ const struct bpf_object_open_opts *skel_open_opts(void);
 /* Loads the skeleton's object (maps, programs). Returns 0 or -errno. */
 int skel_load(struct bpf_object_skeleton *s);
 /*
- * Attaches every program that is set to load and names its hook in its section (e.g.
+ * Attaches every program that is set to load and to auto-attach and names its hook in its section (e.g.
  * SEC("tracepoint/sched/sched_process_exec")), adding the links to LS. Programs whose
  * section names no hook (SEC("tracepoint"), SEC("perf_event")) are left to the applet.
  * Returns 0, or -errno with *FAILED set to the program that did not attach.

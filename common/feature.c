@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "feature.h"
+#include "kbtf.h"
 #include "opts.h"
 #include "tracefs.h"
 
@@ -48,7 +49,6 @@ static const struct bpf_insn prog_cookie[] = {
 
 static struct feature_result results[FEAT__COUNT];
 static bool probed[FEAT__COUNT];
-static struct btf *vmlinux_btf;
 static char verifier_line[120];	/* last line of the verifier log of the last failed load */
 
 /* ---- small helpers ---- */
@@ -225,14 +225,14 @@ static void failed(struct feature_result *r, const char *step, int err, const ch
 	set(r, FEATURE_MISSING, err, "%s fails with %s (%s)", step, errname(err), why);
 }
 
-static struct btf *get_btf(struct feature_result *r)
+static const struct btf *get_btf(struct feature_result *r)
 {
 	if (features__probe(FEAT_BTF)->status != FEATURE_WORKS) {
 		set(r, FEATURE_ERROR, -ENOENT, "needs vmlinux BTF: %s",
 		    features__probe(FEAT_BTF)->reason);
 		return NULL;
 	}
-	return vmlinux_btf;
+	return kbtf__get();
 }
 
 static const char *get_tracefs(struct feature_result *r)
@@ -306,17 +306,17 @@ static void probe_privileges(struct feature_result *r)
 
 static void probe_btf(struct feature_result *r)
 {
-	const char *path = opt_btf ? opt_btf : "/sys/kernel/btf/vmlinux";
+	const char *path = kbtf__path();
+	const struct btf *btf;
 	int err;
 
 	if (opt_btf) {
-		vmlinux_btf = btf__parse(opt_btf, NULL);
-		if (!vmlinux_btf) {
+		if (!(btf = kbtf__get())) {
 			err = -errno;
 			set(r, FEATURE_ERROR, err, "--btf %s does not parse: %s", path, strerror(-err));
 			return;
 		}
-		set(r, FEATURE_WORKS, 0, "%s (--btf), %u types", path, btf__type_cnt(vmlinux_btf));
+		set(r, FEATURE_WORKS, 0, "%s (--btf), %u types", path, btf__type_cnt(btf));
 		return;
 	}
 	if (access(path, R_OK)) {
@@ -328,13 +328,12 @@ static void probe_btf(struct feature_result *r)
 			set(r, FEATURE_ERROR, err, "%s: %s", path, strerror(-err));
 		return;
 	}
-	vmlinux_btf = btf__load_vmlinux_btf();
-	if (!vmlinux_btf) {
+	if (!(btf = kbtf__get())) {
 		err = -errno;
 		set(r, FEATURE_ERROR, err, "%s does not parse: %s", path, strerror(-err));
 		return;
 	}
-	set(r, FEATURE_WORKS, 0, "%s, %u types", path, btf__type_cnt(vmlinux_btf));
+	set(r, FEATURE_WORKS, 0, "%s, %u types", path, btf__type_cnt(btf));
 }
 
 static void probe_tracefs(struct feature_result *r)
@@ -634,7 +633,7 @@ static void tracing_attach(struct feature_result *r, enum bpf_attach_type eat, _
 
 static void probe_tp_btf(struct feature_result *r)
 {
-	struct btf *btf = get_btf(r);
+	const struct btf *btf = get_btf(r);
 	int id;
 
 	if (!btf)
@@ -651,7 +650,7 @@ static void probe_tp_btf(struct feature_result *r)
 
 static void probe_fentry(struct feature_result *r)
 {
-	struct btf *btf = get_btf(r);
+	const struct btf *btf = get_btf(r);
 	/* Privileged, and tp_btf (the same program type) loads: EPERM is about trampolines. */
 	const char *perm = "the kernel refuses trampolines here";
 	int id;

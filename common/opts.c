@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kbtf.h"
 #include "opts.h"
 
 bool opt_json;
@@ -18,18 +19,17 @@ const char *opts_summary;
 #define COMPLETE_OPT 0x1000	/* hidden --bpfbox-complete */
 #define LONG_ONLY_BASE 0x2000	/* getopt value of the i-th long-only option */
 
-/* A raw BTF blob (as /sys/kernel/btf/vmlinux) or an ELF file carrying .BTF (a vmlinux). */
+/* A raw BTF blob (as /sys/kernel/btf/vmlinux) or an ELF file carrying .BTF (a vmlinux),
+ * validated: libbpf trusts what it parses. */
 static const char *opt_parse_btf_file(const char *arg, void *dst)
 {
-	unsigned char magic[4] = { 0 };
-	FILE *f = fopen(arg, "re");
+	static char why[160];
+	char reason[128];
 
-	if (!f)
-		return "a readable BTF file";
-	fread(magic, 1, sizeof(magic), f);
-	fclose(f);
-	if (!(magic[0] == 0x9f && magic[1] == 0xeb) && memcmp(magic, "\177ELF", 4))
-		return "a BTF file (raw BTF as in /sys/kernel/btf/vmlinux, or a vmlinux ELF)";
+	if (kbtf__check_file(arg, reason, sizeof(reason))) {
+		snprintf(why, sizeof(why), "a valid BTF file (%s)", reason);
+		return why;
+	}
 	*(const char **)dst = arg;
 	return NULL;
 }

@@ -3,8 +3,9 @@
 # can be resolved and downloaded without touching the machine's own apt configuration.
 # Sourced (POSIX sh) by scripts/gen-vmlinux.sh and tests/vm/run.sh; see DESIGN.md §4.
 #
-#   debian_apt_init SUITE            write the suite's source list, `apt-get update` if stale
-#   debian_apt SUITE TOOL ARGS...    run apt-get/apt-cache on that private state
+#   debian_apt_init STATE            write the source list of STATE (a suite, or SUITE-src for
+#                                    its source packages), `apt-get update` if stale
+#   debian_apt STATE TOOL ARGS...    run apt-get/apt-cache on that private state
 #   debian_kernel_pkg SUITE META     the versioned kernel package META (linux-image-amd64,
 #                                    linux-image-arm64:arm64) depends on now
 #   debian_fetch SUITE PKG           download PKG's .deb once, print its path
@@ -34,25 +35,30 @@ debian_apt() {
 
 debian_apt_init() {
 	_st=$DEBIAN_APT_DIR/$1
+	case $1 in
+	*-src) _suite=${1%-src} _types=deb-src ;;
+	*) _suite=$1 _types=deb ;;
+	esac
 	if [ ! -r "$DEBIAN_SOURCES" ]; then
-		echo "debian-apt: no $DEBIAN_SOURCES: a Debian deb822 source is needed to reach suite $1" >&2
+		echo "debian-apt: no $DEBIAN_SOURCES: a Debian deb822 source is needed to reach suite $_suite" >&2
 		return 1
 	fi
 	mkdir -p "$_st/parts" "$_st/lists/partial" "$_st/cache/archives/partial"
 	: >"$_st/none.list"
-	# First stanza only (the main archive), its Suites: line replaced. The .sources name
-	# tells apt the format is deb822.
-	awk -v suite="$1" '
+	# First stanza only (the main archive), its Suites: and Types: lines replaced. The
+	# .sources name tells apt the format is deb822.
+	awk -v suite="$_suite" -v types="$_types" '
 		/^[ \t]*$/ { if (seen) exit; next }
 		{ seen = 1 }
 		/^Suites:/ { print "Suites: " suite; next }
+		/^Types:/ { print "Types: " types; next }
 		{ print }' "$DEBIAN_SOURCES" >"$_st/parts/debian.sources.tmp"
 	mv "$_st/parts/debian.sources.tmp" "$_st/parts/debian.sources"
 	# Lists younger than an hour are fresh enough. A failed update with older lists only
 	# warns, so a run with cached kernels survives a registry hiccup.
-	[ -n "$(find "$_st/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 | head -n 1)" ] && return 0
+	[ -n "$(find "$_st/lists" -maxdepth 1 \( -name '*_Packages*' -o -name '*_Sources*' \) -mmin -60 | head -n 1)" ] && return 0
 	if ! debian_apt "$1" apt-get update >"$_st/update.log" 2>&1; then
-		if ls "$_st/lists/"*_Packages* >/dev/null 2>&1; then
+		if ls "$_st/lists/"*_Packages* "$_st/lists/"*_Sources* >/dev/null 2>&1; then
 			echo "debian-apt: apt-get update of $1 failed, using older lists ($_st/update.log)" >&2
 			return 0
 		fi
@@ -60,7 +66,7 @@ debian_apt_init() {
 		tail -n 3 "$_st/update.log" >&2
 		return 1
 	fi
-	touch "$_st/lists/"*_Packages*
+	touch "$_st/lists/"*_Packages* "$_st/lists/"*_Sources* 2>/dev/null || :
 }
 
 debian_kernel_pkg() {

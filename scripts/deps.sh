@@ -6,10 +6,10 @@ export DEBIAN_FRONTEND=noninteractive
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-	make gcc g++ binutils clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config \
-	libcmocka-dev libiberty-dev file kmod cpio xz-utils zstd \
+	make gcc g++ binutils clang llvm bpftool libelf-dev zlib1g-dev pkg-config dpkg-dev \
+	libcmocka-dev libiberty-dev systemtap-sdt-dev file kmod cpio xz-utils zstd \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 systemtap-sdt-dev:arm64 \
+	libelf-dev:arm64 zlib1g-dev:arm64 libiberty-dev:arm64 systemtap-sdt-dev:arm64 \
 	busybox-static qemu-system-x86 qemu-system-arm \
 	bash zsh fish groff-base man-db \
 	python3 >/dev/null

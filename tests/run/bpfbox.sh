@@ -37,5 +37,6 @@ else
 fi
 "$BPFBOX" --install >/dev/null 2>&1
 check install-usage-exit-2 [ $? -eq 2 ]
-check version sh -c '"$1" --version | grep -q "^bpfbox .*libbpf"' - "$BPFBOX"
+# The linked libbpf is the Debian source package the build pinned (same major.minor).
+check version sh -c '"$1" --version | grep -Eq "^bpfbox .*\(libbpf ([0-9]+\.[0-9]+), Debian source \1\.[0-9]+-[0-9]+, "' - "$BPFBOX"
 exit 0
