@@ -20,6 +20,7 @@ int biosnoop_main(int argc, char **argv);
 int profile_main(int argc, char **argv);
 int funccount_main(int argc, char **argv);
 int stackcount_main(int argc, char **argv);
+int trace_main(int argc, char **argv);
 
 /* The one list of applets. */
 static const struct applet {
@@ -34,6 +35,7 @@ static const struct applet {
 	{ "profile", profile_main, "Profile CPU usage by sampling stack traces" },
 	{ "funccount", funccount_main, "Count function calls, tracepoints and USDT probes" },
 	{ "stackcount", stackcount_main, "Count the stack traces that lead to functions and events" },
+	{ "trace", trace_main, "Trace functions and events, printing BCC-style messages" },
 };
 
 #define NAPPLETS (sizeof(applets) / sizeof(applets[0]))

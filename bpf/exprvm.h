@@ -25,7 +25,8 @@ enum xvm_code {
 	XVM_IMM,	/* push imm */
 	XVM_ARG,	/* push args[arg]: argN (0..5) or the return value (6), from the shell */
 	XVM_CTX,	/* push the tracepoint record's field at imm, size bytes, XVM_F_SIGNED */
-	XVM_DATALOC,	/* push the address of the __data_loc field at imm's data */
+	XVM_DATALOC,	/* push the address of the string of the __data_loc field at imm (size 1: of the
+			 * char array field at imm itself) */
 	XVM_PID,	/* thread id (BCC's $pid) */
 	XVM_TGID,	/* process id */
 	XVM_UID,

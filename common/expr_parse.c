@@ -196,8 +196,10 @@ static int parse_primary(struct parser *p)
 		return n;
 	case LEX_PUNCT:
 		if (t.op == '(') {
-			if ((err = advance(p)) || (n = parse_expr(p)) < 0)
-				return n < 0 ? n : err;
+			if ((err = advance(p)))
+				return err;
+			if ((n = parse_expr(p)) < 0)
+				return n;
 			if ((err = expect(p, ')', "')'")))
 				return err;
 			return n;
@@ -269,7 +271,7 @@ static int parse_cast(struct parser *p, int pos)
 			return fail(p->e, p->t.pos, "bad type in cast");
 		if (len + strlen(w) + 2 >= sizeof(text))
 			return fail(p->e, pos, "type name too long");
-		len += (size_t)sprintf(text + len, "%s%s", len ? " " : "", w);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", len ? " " : "", w);
 		if ((err = advance(p)))
 			return err;
 	}
@@ -433,8 +435,8 @@ int expr_parse_signature(const char *text, int n, int base, struct expr_param *p
 			if (last[0]) {
 				if (len + strlen(last) + 2 >= sizeof(pa->type))
 					return fail(e, start, "parameter type too long");
-				len += (size_t)sprintf(pa->type + len, "%s%s", len ? " " : "",
-						       last);
+				len += (size_t)snprintf(pa->type + len, sizeof(pa->type) - len,
+							"%s%s", len ? " " : "", last);
 			}
 			strcpy(last, w);
 			pa->pos = p.t.pos;

@@ -119,7 +119,7 @@ static struct bpf_link *attach_one(struct attach_ctx *c, enum probe_mech mech, s
 
 	switch (mech) {
 	case PROBE_MECH_TRACEPOINT: {
-		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = i);
+		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = c->set->cookie_base + i);
 		char cat[256];
 		const char *colon = strchr(t->name, ':');
 
@@ -132,18 +132,20 @@ static struct bpf_link *attach_one(struct attach_ctx *c, enum probe_mech mech, s
 		return bpf_program__attach_tracepoint_opts(c->prog, cat, colon + 1, &o);
 	}
 	case PROBE_MECH_KPROBE: {
-		LIBBPF_OPTS(bpf_kprobe_opts, o, .bpf_cookie = i);
+		LIBBPF_OPTS(bpf_kprobe_opts, o, .bpf_cookie = c->set->cookie_base + i,
+			    .retprobe = c->set->retprobe);
 
 		return bpf_program__attach_kprobe_opts(c->prog, t->name, &o);
 	}
 	case PROBE_MECH_UPROBE: {
-		LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = i);
+		LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = c->set->cookie_base + i,
+			    .retprobe = c->set->retprobe);
 
 		return bpf_program__attach_uprobe_opts(c->prog, c->pid > 0 ? c->pid : -1,
 						       c->set->path, t->offset, &o);
 	}
 	case PROBE_MECH_USDT: {
-		LIBBPF_OPTS(bpf_usdt_opts, o, .usdt_cookie = i);
+		LIBBPF_OPTS(bpf_usdt_opts, o, .usdt_cookie = c->set->cookie_base + i);
 
 		return bpf_program__attach_usdt(c->prog, c->pid > 0 ? c->pid : -1, c->set->path,
 						t->provider, t->name, &o);
@@ -163,7 +165,7 @@ static void attach_multi(struct attach_ctx *c, size_t lo, size_t hi, const char 
 			 uint64_t *cookies)
 {
 	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms + lo, .cookies = (__u64 *)cookies + lo,
-		    .cnt = hi - lo);
+		    .cnt = hi - lo, .retprobe = c->set->retprobe);
 	struct bpf_link *l = bpf_program__attach_kprobe_multi_opts(c->prog, NULL, &o);
 	int err = l ? linkset__add(c->ls, l) : -errno;
 
@@ -195,7 +197,7 @@ size_t probe_attach(const struct probe_set *set, const struct probe_progs *progs
 		if (syms && cookies) {
 			for (size_t i = 0; i < set->n; i++) {
 				syms[i] = set->t[i].name;
-				cookies[i] = i;
+				cookies[i] = set->cookie_base + i;
 			}
 			if (set->n)
 				attach_multi(&c, 0, set->n, syms, cookies);
