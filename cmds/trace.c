@@ -111,6 +111,7 @@ struct tprobe {
 	uint32_t base;		/* first op in the code map */
 	uint32_t first_id;	/* cookie of its first target */
 	int roots[XVM_VALS];
+	int seg[XVM_VALS + 1];	/* first op of the filter (0) and of each value (1..) */
 	char func[520];		/* the FUNC column */
 };
 
@@ -215,6 +216,7 @@ static void compile(struct tprobe *t)
 						   t->params, &t->env.nparams, &e))
 		probe_error(t, &e);
 	t->env.params = t->params;
+	t->seg[0] = t->prog.nops;
 	if (t->p.pred >= 0) {
 		if ((root = expr_parse(&t->x, t->text + t->p.pred, t->p.pred_len, t->p.pred,
 				       o.bin_cmp, &e)) < 0 ||
@@ -224,12 +226,14 @@ static void compile(struct tprobe *t)
 	}
 	for (int i = 0; i < t->p.nvals; i++) {
 		bool str = t->p.conv[i].conv == 's';
+		int start = t->p.val[i] + (int)strspn(t->text + t->p.val[i], " \t");
+
+		t->seg[i + 1] = t->prog.nops;
 
 		if ((root = expr_parse(&t->x, t->text + t->p.val[i], t->p.val_len[i], t->p.val[i],
 				       o.bin_cmp, &e)) < 0 ||
 		    expr_type(&t->x, root, &t->env, &e) ||
-		    trace_probe__check_value(&t->p, i, &t->x.node[root].type,
-					     t->x.node[root].pos, &e) ||
+		    trace_probe__check_value(&t->p, i, &t->x.node[root].type, start, &e) ||
 		    expr_lower_value(&t->x, root, &t->env, i, str, &t->prog, &e))
 			probe_error(t, &e);
 		t->roots[i] = root;
@@ -316,12 +320,16 @@ static void plan(const struct tr *tr)
 			probe_mech__name(t->run->mech), t->run->set.path[0] ? " in " : "",
 			t->run->set.path);
 		for (int k = 0; k < t->prog.nops; k++) {
-			const char *src = t->text + t->prog.src_pos[k];
-			int len = (int)strcspn(src, ",\"");
-
+			if (k == t->seg[0] && t->p.pred >= 0)
+				fprintf(stderr, "  filter: %.*s\n", t->p.pred_len,
+					t->text + t->p.pred);
+			for (int v = 0; v < t->p.nvals; v++)
+				if (k == t->seg[v + 1])
+					fprintf(stderr, "  value %d (%%%c): %.*s\n", v + 1,
+						t->p.conv[v].conv, t->p.val_len[v],
+						t->text + t->p.val[v]);
 			expr_op_describe(&t->prog.op[k], d, sizeof(d));
-			fprintf(stderr, "  %3d  %-24s  ; %.*s\n", k, d,
-				t->prog.op[k].code == XVM_END ? 0 : len > 40 ? 40 : len, src);
+			fprintf(stderr, "    %3d  %s\n", k, d);
 		}
 	}
 }

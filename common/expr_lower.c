@@ -409,6 +409,10 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 		if (!strcmp(n->name, "args"))
 			return fail(e, n->pos, env->mech == XVM_MECH_TP ? "'args' needs a field: "
 				    "args->FIELD" : "'args' exists only on tracepoints");
+		if (n->name[0] >= 'A' && n->name[0] <= 'Z' &&
+		    strspn(n->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(n->name))
+			return fail(e, n->pos, "'%s' looks like a C macro: macros of headers are not "
+				    "supported (bpfbox has no compiler), write its value", n->name);
 		if (!strcmp(n->name, "ctx"))
 			return fail(e, n->pos, "'ctx' (raw registers) is not supported: use argN");
 		return fail(e, n->pos, "unknown name '%s' (argN, retval, a signature parameter, "

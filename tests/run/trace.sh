@@ -1,0 +1,172 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# trace end to end: exact messages from tracepoints (syscall pointers, __data_loc strings),
+# uprobes and return probes of tests/progs/traceprog (strings, negative numbers, a struct
+# member typed from the kernel's BTF), USDT operands; filters (STRCMP, comparisons, && || !),
+# $tgid $pid $uid; -M, -n, -f, -p, -t, -T, -C, -j, -v; bad probes and expressions, one line
+# each with the column; clean exits.
+. "$TESTLIB"
+TP=$PROGS/traceprog
+
+# prog_start NAME ARGS...: traceprog waiting for SIGUSR1; sets PROG_PID
+prog_start() {
+	_pn=$1; shift
+	"$TP" "$@" -w >"$TMPD/$_pn.m" &
+	_i=0
+	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_pn.m")
+}
+
+# msgs FILE: the message column of the event lines (text after FUNC), one per line
+msgs() { awk 'NR > 1 { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$1"; }
+
+# same NAME FILE WANT: FILE's messages are exactly the lines of WANT
+same() {
+	msgs "$2" >"$2.msgs"
+	printf '%s\n' "$3" >"$2.want"
+	if cmp -s "$2.msgs" "$2.want"; then pass "$1"; else
+		fail "$1" "want '$(cat "$2.want")', got '$(cat "$2.msgs")' ($(cat "$2.err"))"; fi
+}
+
+# uprobe_case NAME N TRACE-ARGS...: trace runs while traceprog N runs to its end
+uprobe_case() {
+	_n=$1 _cnt=$2
+	shift 2
+	prog_start "$_n" "$_cnt"
+	if ! BPFBOX_READY=1 start_tool "$TMPD/$_n" trace "$@"; then
+		fail "$_n" "did not start: $(cat "$TMPD/$_n.err")"
+		kill "$PROG_PID" 2>/dev/null
+		return 1
+	fi
+	kill -USR1 "$PROG_PID"
+	wait "$PROG_PID"
+	settle
+	stop_tool
+	check "$_n-exit-0" [ "$TOOL_RC" -eq 0 ]
+}
+export BPFBOX_READY=1
+
+if r=$(requires uprobe,cookie); then
+	# strings and negative numbers from registers; the header's last column is "-"
+	uprobe_case ustr 3 "p:$TP:trace_str \"%s %d\", arg1, arg2"
+	same ustr "$TMPD/ustr" "item-1 -1
+item-2 -2
+item-3 -3"
+	check ustr-header has "$TMPD/ustr" "PID     TID     COMM            FUNC             -"
+	check ustr-pid [ "$(awk 'NR == 2 { print $1 }' "$TMPD/ustr")" = "$PROG_PID" ]
+	check ustr-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/ustr")" = trace_str ]
+	# return probe, signed cast in the filter, several conversions of one value
+	uprobe_case uret 4 "r:$TP:trace_str ((long)retval > 3 && !(retval == 9)) \"ret %d %x %u\", retval, retval, retval"
+	same uret "$TMPD/uret" "ret 6 6 6
+ret 12 c 12"
+	# a struct member through a pointer typed from the kernel's BTF, in user memory
+	uprobe_case ustruct 3 "p:$TP:trace_ts(struct __kernel_timespec *ts) (ts->tv_sec >= 2 || ts->tv_nsec == 1000) \"ts %lld %ld\", ts->tv_sec, ts->tv_nsec"
+	same ustruct "$TMPD/ustruct" "ts 1 1000
+ts 2 2000
+ts 3 3000"
+	# STRCMP is a prefix compare; a signature names the registers
+	uprobe_case ustrcmp 12 "p:$TP:trace_str(const char *s, long n) (STRCMP(\"item-1\", s)) \"%s %d\", s, n"
+	same ustrcmp "$TMPD/ustrcmp" "item-1 -1
+item-10 -10
+item-11 -11
+item-12 -12"
+	# $tgid, $pid and $uid match the columns and the caller
+	uprobe_case uvars 1 "p:$TP:trace_str \"%d %d %d\", \$tgid, \$pid, \$uid"
+	same uvars "$TMPD/uvars" "$PROG_PID $PROG_PID $(id -u)"
+	# -M: exits by itself after M events; two probes in one trace
+	prog_start umax 5
+	if BPFBOX_READY=1 start_tool "$TMPD/umax" trace -M 3 "p:$TP:trace_str \"s %d\", arg2" "p:$TP:trace_ts \"t\""; then
+		kill -USR1 "$PROG_PID"
+		wait "$PROG_PID"
+		wait "$TOOL_PID"
+		check umax-exit-0 [ $? -eq 0 ]
+		same umax "$TMPD/umax" "s -1
+t
+s -2"
+	else
+		fail umax "did not start: $(cat "$TMPD/umax.err")"
+	fi
+	# -f and -n filter in user space; -C and -T add columns
+	uprobe_case ufilter 3 -f "item-2" -n traceprog -C -T "p:$TP:trace_str \"%s\", arg1"
+	check ufilter-one [ "$(msgs "$TMPD/ufilter" | awk '{ print $NF }')" = item-2 ]
+	check ufilter-header has "$TMPD/ufilter" "TIME     CPU PID     TID     COMM            FUNC             -"
+	uprobe_case unone 2 -n no-such-comm "p:$TP:trace_str"
+	check unone-empty [ "$(wc -l <"$TMPD/unone")" -eq 1 ]
+	# -j: one object per event
+	uprobe_case ujson 1 -j "p:$TP:trace_str \"%s\", arg1"
+	check ujson-line has "$TMPD/ujson" "\"pid\":$PROG_PID,\"tid\":$PROG_PID,\"comm\":\"traceprog\",\"func\":\"trace_str\",\"msg\":\"item-1\"}"
+	# -v: the plan with the bytecode beside its source
+	uprobe_case uplan 1 -v "p:$TP:trace_str (arg2 != 5) \"%d\", arg2"
+	check uplan-mech has "$TMPD/uplan.err" "1 of 1 targets attached with uprobe"
+	check uplan-filter has "$TMPD/uplan.err" "  filter: arg2 != 5"
+	check uplan-code has "$TMPD/uplan.err" "      2  ne"
+	check uplan-value has "$TMPD/uplan.err" "  value 1 (%d):  arg2"
+else
+	skip uprobes "$r"
+fi
+
+if r=$(requires uprobe,cookie); then
+	# USDT operands: numbers, negative numbers, a string; provider written out
+	uprobe_case usdt 3 "u:$TP:bpfbox_test:traced (arg1 != 2) \"usdt %d %d %s\", arg1, arg2, arg3"
+	same usdt "$TMPD/usdt" "usdt 1 -1 usdt-1
+usdt 3 -3 usdt-3"
+	check usdt-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/usdt")" = bpfbox_test:traced ]
+else
+	skip usdt "$r"
+fi
+
+if r=$(requires tracepoint,syscall_tp,cookie); then
+	# a syscall tracepoint's pointer (user memory), flags and a negative dfd
+	f="$TMPD/trace-open-me"
+	: >"$f"
+	start_tool "$TMPD/tpopen" trace "t:syscalls:sys_enter_openat (STRCMP(\"$f\", args->filename)) \"%s %d %d\", args->filename, args->dfd, args->flags & 3"
+	cat "$f" >/dev/null
+	settle
+	stop_tool
+	same tpopen "$TMPD/tpopen" "$f -100 0"
+	check tpopen-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/tpopen")" = sys_enter_openat ]
+	# __data_loc strings (BCC cannot read them, bcc#929)
+	cp "$TP" "$TMPD/trace-exec-me"
+	start_tool "$TMPD/tpexec" trace "t:sched:sched_process_exec (STRCMP(\"$TMPD/trace-exec-me\", args->filename)) \"%s %d\", args->filename, args->pid == \$tgid"
+	"$TMPD/trace-exec-me" 0 >/dev/null
+	settle
+	stop_tool
+	same tpexec "$TMPD/tpexec" "$TMPD/trace-exec-me 1"
+	check_clean_exits trace 't:syscalls:sys_enter_getppid "%d", $tgid'
+else
+	skip tracepoints "$r"
+fi
+
+# bad probes and expressions: exit 2, one line naming the construct and its column
+check_usage_errors trace \
+	"-p 1 -L 1 do_sys_open:cannot be used together" \
+	"-u do_sys_open:-u needs -t" \
+	"-b 3 do_sys_open:-b needs a power of two"
+bad() {
+	"$BPFBOX" trace "$2" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
+	_rc=$?
+	if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
+		grep -qF -- "$3" "$TMPD/bad.err"; then
+		pass "bad-$1"
+	else
+		fail "bad-$1" "rc=$_rc, stderr: $(cat "$TMPD/bad.err"), want '$3'"
+	fi
+}
+bad type 'x:foo:bar' "column 1: probe type must be p, r, t or u, not 'x'"
+bad syntax 't:sched:sched_switch (args->prev_pid == ) "x"' 'column 41: expression expected, found end of text'
+bad member 't:sched:sched_switch (args->nope > 1)' "column 29: tracepoint has no field 'nope'"
+bad struct-member 'p::vfs_read(struct file *file) "%d", file->f_nope' "column 44: struct file has no member 'f_nope'"
+bad fmt-count 't:sched:sched_switch "%d %d", args->prev_pid' 'column 22: the format has 2 conversions but 1 value'
+bad fmt-conv 't:sched:sched_switch "%5d", args->prev_pid' "column 23: unsupported conversion '%5'"
+bad fmt-type 't:sched:sched_switch "%d", args->prev_comm' 'column 28: type mismatch: %d needs a number'
+bad fmt-type-s 't:sched:sched_switch "%s", $pid' 'column 28: type mismatch: %s needs a string'
+bad macro 'p::kmalloc (arg2 == GFP_KERNEL)' "column 21: 'GFP_KERNEL' looks like a C macro"
+bad ternary 't:sched:sched_switch (args->prev_pid ? 1 : 0)' "column 38: the conditional operator '?:' is not supported"
+bad retval 'p:c:read "%d", retval' "column 16: 'retval' needs a return probe"
+bad arg-on-tp 't:sched:sched_switch "%d", arg1' "column 28: 'arg1' does not exist on tracepoints"
+bad no-tp 't:nosuchcat:nosuchevent' 'no tracepoint nosuchcat:nosuchevent'
+bad strcmp 't:sched:sched_switch (STRCMP(args->prev_comm, "x"))' "column 30: STRCMP's first argument must be a string literal"
+bad unknown-type 't:sched:sched_switch "%d", (struct nosuch *)args->prev_pid' "column 29: type 'struct nosuch *' is not in the kernel's BTF"
