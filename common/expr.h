@@ -55,11 +55,11 @@ enum expr_kind {
 struct expr_node {
 	enum expr_kind kind;
 	int pos;
-	int op;			/* lex punct code */
+	int op;			/* lex punct code; EN_MEMBER: position of '->' or '.' */
 	bool arrow;
 	uint64_t num;
 	char name[LEX_TEXT_MAX];	/* EN_NAME, EN_VAR, EN_MEMBER; EN_CAST: type text */
-	int lit;		/* EN_STRCMP: literal index */
+	int lit;		/* EN_STRCMP: literal index; EN_MEMBER: the name's position */
 	int a, b;		/* child node indices, -1 none */
 	struct expr_type type;	/* EN_CAST target; every node after typing */
 };

@@ -320,23 +320,23 @@ static int type_member(struct expr_set *s, struct expr_node *n, const struct exp
 						len ? ", " : "", env->fields[i].name);
 		if (len >= sizeof(names) - 1)
 			strcpy(names + sizeof(names) - 5, "...");
-		return fail(e, n->pos + 2, "tracepoint has no field '%s' (it has: %s)", n->name,
+		return fail(e, n->lit, "tracepoint has no field '%s' (it has: %s)", n->name,
 			    names);
 	}
 	if (n->arrow ? a->type.kind != ET_PTR || !a->type.btf_id : a->type.kind != ET_STRUCT)
-		return fail(e, n->pos, n->arrow ? "'->%s' needs a pointer to a struct: declare "
+		return fail(e, n->op, n->arrow ? "'->%s' needs a pointer to a struct: declare "
 			    "it in the signature or cast it, e.g. (struct file *)arg1" :
 			    "'.%s' needs a struct (use '->' through a pointer)", n->name);
 	btf = kbtf__get();
 	if (!btf)
 		return fail(e, n->pos, "struct members need the kernel's BTF (or --btf FILE)");
 	if (find_member(btf, a->type.btf_id, n->name, &off, &mt, &bitfield, 0))
-		return fail(e, n->pos + (n->arrow ? 2 : 1), "struct %s has no member '%s'",
+		return fail(e, n->lit, "struct %s has no member '%s'",
 			    type_name(btf, a->type.btf_id), n->name);
 	if (bitfield)
-		return fail(e, n->pos, "bitfield member '%s' is not supported", n->name);
+		return fail(e, n->lit, "bitfield member '%s' is not supported", n->name);
 	if (from_btf(btf, mt, &n->type))
-		return fail(e, n->pos, "member '%s' has a type trace cannot read (arrays other "
+		return fail(e, n->lit, "member '%s' has a type trace cannot read (arrays other "
 			    "than char, functions)", n->name);
 	n->num = off;
 	n->type.user = a->type.user;

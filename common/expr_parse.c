@@ -229,9 +229,12 @@ static int parse_postfix(struct parser *p)
 			if (p->t.kind != LEX_IDENT)
 				return fail(p->e, p->t.pos, "member name expected after '%s'",
 					    t.op == '.' ? "." : "->");
-			if ((m = node(p, EN_MEMBER, t.pos)) < 0)
+			/* the member spans its base; op and lit keep where '->' and the name are */
+			if ((m = node(p, EN_MEMBER, p->s->node[n].pos)) < 0)
 				return m;
 			p->s->node[m].arrow = t.op == LEX_ARROW;
+			p->s->node[m].op = t.pos;
+			p->s->node[m].lit = p->t.pos;
 			p->s->node[m].a = n;
 			strcpy(p->s->node[m].name, p->t.text);
 			if ((err = advance(p)))
@@ -314,7 +317,17 @@ static int parse_unary(struct parser *p)
 
 		if (lex_next(&save, &next, &le))
 			return fail(p->e, le.pos, "%s", le.msg);
-		if (next.kind == LEX_IDENT && type_word(next.text)) {
+		if (next.kind == LEX_IDENT && !type_word(next.text)) {
+			/* "(name) operand" is a cast to a type name C does not know here */
+			struct lex_tok t2, t3;
+
+			if (!lex_next(&save, &t2, &le) && t2.kind == LEX_PUNCT && t2.op == ')' &&
+			    !lex_next(&save, &t3, &le) &&
+			    (t3.kind == LEX_IDENT || t3.kind == LEX_NUM || t3.kind == LEX_VAR ||
+			     (t3.kind == LEX_PUNCT && t3.op == '(')))
+				next.kind = LEX_END;	/* below: parse it as a cast */
+		}
+		if ((next.kind == LEX_IDENT && type_word(next.text)) || next.kind == LEX_END) {
 			if ((err = advance(p)))
 				return err;
 			n = parse_cast(p, t.pos);
