@@ -201,6 +201,9 @@ __noinline int xvm_step(__u32 key)
 		st->ev.val[op.arg & (XVM_VALS - 1)] = a;
 		st->sp = sp;
 		return 0;
+	case XVM_OUTCOMM:
+		bpf_get_current_comm(st->ev.str[op.arg & (XVM_VALS - 1)], 16);
+		return 0;
 	case XVM_OUTSTR: {
 		char *dst = st->ev.str[op.arg & (XVM_VALS - 1)];
 		__u32 n = xvm_str_size;
@@ -228,6 +231,37 @@ push:
 static int xvm_loop_cb(__u32 i, void *c)
 {
 	return xvm_step(0) ? 1 : 0;
+}
+
+/*
+ * The probe's arguments into st: registers (kprobes, uprobes) through a copy of pt_regs, not
+ * ctx itself, because the tracepoint program must not reach past its record (the kernel
+ * refuses to attach it, EACCES); USDT operands through libbpf's specs. The includer has
+ * <bpf/usdt.bpf.h>.
+ */
+static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_probe *pr,
+					void *ctx)
+{
+	st->ctx = (__u64)ctx;
+	if (pr->mech == XVM_MECH_REGS) {
+		struct pt_regs *regs = &st->regs;
+
+		bpf_probe_read_kernel(regs, sizeof(*regs), ctx);
+		st->args[0] = PT_REGS_PARM1(regs);
+		st->args[1] = PT_REGS_PARM2(regs);
+		st->args[2] = PT_REGS_PARM3(regs);
+		st->args[3] = PT_REGS_PARM4(regs);
+		st->args[4] = PT_REGS_PARM5(regs);
+		st->args[5] = PT_REGS_PARM6(regs);
+		st->args[6] = PT_REGS_RC(regs);
+	} else if (pr->mech == XVM_MECH_USDT) {
+		for (int i = 0; i < 6; i++) {
+			long v = 0;
+
+			bpf_usdt_arg(ctx, i, &v);
+			st->args[i & 7] = v;
+		}
+	}
 }
 
 /* Runs probe pr's code in st (arguments filled); true when the event is to be emitted. */

@@ -41,6 +41,7 @@ enum xvm_code {
 	XVM_FILTER,	/* pop; zero drops the event */
 	XVM_OUT,	/* pop into the event's value arg */
 	XVM_OUTSTR,	/* pop address, copy the string there into the event's string arg */
+	XVM_OUTCOMM,	/* the current task's comm into the event's string arg (argdist's $COMM) */
 	/* unary: the top replaced */
 	XVM_LNOT,
 	XVM_NEG,

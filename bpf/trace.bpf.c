@@ -33,29 +33,7 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	st = bpf_map_lookup_elem(&xvm_state, &zero);
 	if (!pr || !st)
 		return 0;
-	st->ctx = (__u64)ctx;
-	if (pr->mech == XVM_MECH_REGS) {
-		/* a copy, not ctx itself: the tracepoint program must not reach past its
-		 * record (the kernel refuses to attach it, EACCES) */
-		struct pt_regs *regs = &st->regs;
-
-		bpf_probe_read_kernel(regs, sizeof(*regs), (void *)st->ctx);
-
-		st->args[0] = PT_REGS_PARM1(regs);
-		st->args[1] = PT_REGS_PARM2(regs);
-		st->args[2] = PT_REGS_PARM3(regs);
-		st->args[3] = PT_REGS_PARM4(regs);
-		st->args[4] = PT_REGS_PARM5(regs);
-		st->args[5] = PT_REGS_PARM6(regs);
-		st->args[6] = PT_REGS_RC(regs);
-	} else if (pr->mech == XVM_MECH_USDT) {
-		for (int i = 0; i < 6; i++) {
-			long v = 0;
-
-			bpf_usdt_arg(ctx, i, &v);
-			st->args[i & 7] = v;
-		}
-	}
+	xvm_capture(st, pr, ctx);
 	if (!xvm_run(st, pr, id))
 		return 0;
 	st->ev.ts = bpf_ktime_get_ns();

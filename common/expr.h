@@ -90,6 +90,7 @@ struct expr_env {
 	const struct expr_field *fields;	/* tracepoints */
 	int nfields;
 	bool bin_cmp;		/* -B: STRCMP literals are C byte arrays "{0x6C, ...}" */
+	bool argdist;		/* argdist's names: $PID $COMM $retval; argN for USDT only */
 };
 
 /* The parsed expressions of one probe: a filter and values, sharing a node arena. */

@@ -373,6 +373,9 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 		int k = arg_number(n->name);
 
 		if (k) {
+			if (env->argdist && env->mech != XVM_MECH_USDT)
+				return fail(e, n->pos, "'%s' works on USDT probes only: name the "
+					    "parameters in the signature", n->name);
 			if (env->mech == XVM_MECH_TP)
 				return fail(e, n->pos, "'%s' does not exist on tracepoints: use "
 					    "args->FIELD", n->name);
@@ -381,7 +384,7 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 			n->num = (uint64_t)(k - 1);
 			return 0;
 		}
-		if (!strcmp(n->name, "retval")) {
+		if (!strcmp(n->name, "retval") && !env->argdist) {
 			if (!env->ret)
 				return fail(e, n->pos, "'retval' needs a return probe (r:...)");
 			n->type = t_raw;
@@ -419,6 +422,30 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 			    "args->FIELD or $pid/$tgid/$uid/$gid/$cpu/$task)", n->name);
 	}
 	case EN_VAR:
+		if (env->argdist) {
+			if (!strcmp(n->name, "PID")) {
+				n->type = t_u64;
+				return 0;
+			}
+			if (!strcmp(n->name, "retval")) {
+				if (!env->ret)
+					return fail(e, n->pos, "'$retval' needs a return probe (r:...)");
+				n->type = t_raw;
+				n->type.user = env->user;
+				n->num = XVM_ARGS - 1;
+				return 0;
+			}
+			if (!strcmp(n->name, "COMM")) {
+				memset(&n->type, 0, sizeof(n->type));
+				n->type.kind = ET_CHARS;
+				n->type.size = 16;
+				return 0;
+			}
+			if (!strcmp(n->name, "latency") || !strcmp(n->name, "entry"))
+				return fail(e, n->pos, "'$%s' is not supported yet", n->name);
+			return fail(e, n->pos, "unknown variable '$%s' (argdist has $PID, $COMM, "
+				    "$retval)", n->name);
+		}
 		if (!strcmp(n->name, "pid") || !strcmp(n->name, "tgid") ||
 		    !strcmp(n->name, "uid") || !strcmp(n->name, "gid") ||
 		    !strcmp(n->name, "cpu")) {
@@ -599,10 +626,15 @@ static int lower(const struct expr_set *s, int i, const struct expr_env *env,
 		return 0;
 	case EN_VAR: {
 		static const struct { const char *n; uint8_t code; } vars[] = {
+			{ "PID", XVM_TGID },
 			{ "pid", XVM_PID }, { "tgid", XVM_TGID }, { "uid", XVM_UID },
 			{ "gid", XVM_GID }, { "cpu", XVM_CPU }, { "task", XVM_TASK },
 		};
 
+		if (!strcmp(n->name, "retval"))
+			return emit(p, n->pos, XVM_ARG, 0, 0, XVM_ARGS - 1, 0, e);
+		if (!strcmp(n->name, "COMM"))
+			return fail(e, n->pos, "'$COMM' works only as a whole expression");
 		for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++)
 			if (!strcmp(vars[k].n, n->name))
 				return emit(p, n->pos, vars[k].code, 0, 0, 0, 0, e);
@@ -687,6 +719,8 @@ int expr_lower_value(const struct expr_set *s, int root, const struct expr_env *
 {
 	const struct expr_type *t = &s->node[root].type;
 
+	if (s->node[root].kind == EN_VAR && !strcmp(s->node[root].name, "COMM"))
+		return emit(p, s->node[root].pos, XVM_OUTCOMM, 0, 0, (uint8_t)slot, 0, e);
 	return lower(s, root, env, p, e) ?:
 	       emit(p, s->node[root].pos, as_string ? XVM_OUTSTR : XVM_OUT, 0,
 		    as_string && t->user && t->kind != ET_CHARS ? XVM_F_USER : 0, (uint8_t)slot,
@@ -706,7 +740,7 @@ void expr_op_describe(const struct xvm_op *op, char *buf, int size)
 		[XVM_UID] = "uid", [XVM_GID] = "gid", [XVM_CPU] = "cpu", [XVM_TASK] = "task",
 		[XVM_LOAD] = "load", [XVM_STRCMP] = "strcmp", [XVM_EXT] = "ext",
 		[XVM_JZ] = "jz", [XVM_JNZ] = "jnz", [XVM_FILTER] = "filter", [XVM_OUT] = "out",
-		[XVM_OUTSTR] = "outstr", [XVM_LNOT] = "lnot", [XVM_NEG] = "neg",
+		[XVM_OUTSTR] = "outstr", [XVM_OUTCOMM] = "outcomm", [XVM_LNOT] = "lnot", [XVM_NEG] = "neg",
 		[XVM_BNOT] = "bnot", [XVM_BOOL] = "bool", [XVM_ADD] = "add", [XVM_SUB] = "sub",
 		[XVM_MUL] = "mul", [XVM_DIV] = "div", [XVM_SDIV] = "sdiv", [XVM_MOD] = "mod",
 		[XVM_SMOD] = "smod", [XVM_AND] = "and", [XVM_OR] = "or", [XVM_XOR] = "xor",
@@ -746,6 +780,7 @@ void expr_op_describe(const struct xvm_op *op, char *buf, int size)
 		break;
 	case XVM_OUT:
 	case XVM_OUTSTR:
+	case XVM_OUTCOMM:
 		snprintf(buf, size, "%-7s val%u%s", nm, op->arg, fl);
 		break;
 	default:

@@ -140,6 +140,31 @@ else
 	skip tracepoints "$r"
 fi
 
+if r=$(requires kprobe,cookie); then
+	# kernel functions: struct members through the kernel's BTF, checked against the file read
+	f="$TMPD/trace-read-me"
+	dd if=/dev/zero of="$f" bs=4096 count=1 2>/dev/null
+	ino=$(stat -c %i "$f")
+	start_tool "$TMPD/kread" trace 'p::vfs_read(struct file *file, char *buf, size_t count) (count == 3333) "%lu %d %s", file->f_inode->i_ino, count, file->f_path.dentry->d_name.name' \
+		'r::vfs_read ((long)retval == 3333 && $task->tgid == $tgid) "ret %d", retval'
+	dd if="$f" of=/dev/null bs=3333 count=1 2>/dev/null
+	settle
+	stop_tool
+	same kread "$TMPD/kread" "$ino 3333 trace-read-me
+ret 3333"
+	# user memory in a kernel probe: a __user parameter, and argN@user
+	start_tool "$TMPD/kuser" trace "p::do_sys_openat2(int dfd, const char __user *filename) (STRCMP(\"$f\", filename)) \"%s\", filename" \
+		"p::do_sys_openat2 (STRCMP(\"$f\", arg2@user)) \"at %s\", arg2@user"
+	cat "$f" >/dev/null
+	settle
+	stop_tool
+	msgs "$TMPD/kuser" | sort >"$TMPD/kuser.s"
+	check kuser-strings [ "$(cat "$TMPD/kuser.s")" = "$f
+at $f" ]
+else
+	skip kernel-functions "$r"
+fi
+
 # bad probes and expressions: exit 2, one line naming the construct and its column
 check_usage_errors trace \
 	"-p 1 -L 1 do_sys_open:cannot be used together" \
