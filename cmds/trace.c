@@ -15,6 +15,7 @@
 #include "attach.h"
 #include "err.h"
 #include "expr.h"
+#include "expr_probe.h"
 #include "feature.h"
 #include "linkset.h"
 #include "opts.h"
@@ -173,45 +174,23 @@ static void compile(struct tprobe *t)
 	if (trace_probe__parse(t->text, &t->p, &e))
 		probe_error(t, &e);
 	t->env.bin_cmp = o.bin_cmp;
-	switch (t->p.type) {
-	case 't': {
-		char cat[256], *ev;
-
-		snprintf(cat, sizeof(cat), "%s", t->p.fn);
-		ev = strchr(cat, ':');
-		*ev++ = '\0';
-		t->env.mech = XVM_MECH_TP;
-		/* syscall tracepoints' pointers are the caller's user memory */
-		t->env.user = !strcmp(cat, "syscalls");
-		n = tp_format__load(cat, ev, t->fields, TP_FIELDS_MAX);
-		if (n == -ENOENT) {
-			fprintf(stderr, "trace: probe '%.200s': no tracepoint %s:%s\n", t->text,
-				cat, ev);
-			exit(2);
-		}
-		if (n < 0) {
-			fprintf(stderr, "trace: cannot read the format of tracepoint %s:%s: %s\n",
-				cat, ev, strerror(-n));
-			exit(1);
-		}
-		t->env.fields = t->fields;
-		t->env.nfields = n;
-		snprintf(t->func, sizeof(t->func), "%s", ev);
-		break;
+	n = expr_probe__env(t->p.type, t->p.lib, t->p.fn, &t->env, t->fields);
+	if (n == -ENOENT) {
+		fprintf(stderr, "trace: probe '%.200s': no tracepoint %s\n", t->text, t->p.fn);
+		exit(2);
 	}
-	case 'u':
-		t->env.mech = XVM_MECH_USDT;
-		t->env.user = true;
+	if (n < 0) {
+		fprintf(stderr, "trace: cannot read the format of tracepoint %s: %s\n", t->p.fn,
+			strerror(-n));
+		exit(1);
+	}
+	if (t->p.type == 't')
+		snprintf(t->func, sizeof(t->func), "%s", strchr(t->p.fn, ':') + 1);
+	else if (t->p.type == 'u')
 		snprintf(t->func, sizeof(t->func), "%s%s%s", t->p.provider,
 			 t->p.provider[0] ? ":" : "", t->p.fn);
-		break;
-	default:
-		t->env.mech = XVM_MECH_REGS;
-		t->env.user = t->p.lib[0] != '\0';
-		t->env.ret = t->p.type == 'r';
+	else
 		snprintf(t->func, sizeof(t->func), "%s", t->p.fn);
-		break;
-	}
 	if (t->p.sig >= 0 && expr_parse_signature(t->text + t->p.sig, t->p.sig_len, t->p.sig,
 						   t->params, &t->env.nparams, &e))
 		probe_error(t, &e);
@@ -242,17 +221,6 @@ static void compile(struct tprobe *t)
 		probe_error(t, &e);
 }
 
-/* The probe engine's pattern naming exactly this probe's function, tracepoint or USDT probe. */
-static void pattern(const struct tprobe *t, char *buf, size_t size)
-{
-	if (t->p.type == 't')
-		snprintf(buf, size, "t:%s", t->p.fn);
-	else if (t->p.type == 'u')
-		snprintf(buf, size, "u:%s:%s", t->p.lib, t->p.fn);
-	else
-		snprintf(buf, size, "p:%s:%s", t->p.lib, t->p.fn);
-}
-
 static void resolve(struct tr *tr, struct tprobe *t, const struct probe_cli *pc)
 {
 	struct probe_cli_err e;
@@ -260,7 +228,7 @@ static void resolve(struct tr *tr, struct tprobe *t, const struct probe_cli *pc)
 	struct probe_set *set;
 	int rc;
 
-	pattern(t, pat, sizeof(pat));
+	expr_probe__pattern(t->p.type, t->p.lib, t->p.fn, pat, sizeof(pat));
 	rc = probe_cli__resolve(pc, pat, &t->run, &e);
 	if (rc) {
 		fprintf(stderr, "trace: probe '%.200s': %s\n", t->text, e.msg);
