@@ -67,10 +67,13 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 		k->val[0] = log2_slot(st->ev.val[0]);
 	} else {
 		for (int i = 0; i < AGG_VALS; i++)
-			k->val[i] = st->ev.val[i];
-		if (ap->str_slot >= 0)
+			if (i < ap->nvals)
+				k->val[i] = st->ev.val[i];
+		if (ap->str_slot >= 0) {
+			k->val[ap->str_slot & (AGG_VALS - 1)] = 0;
 			bpf_probe_read_kernel_str(k->str, AGG_STR,
 						  st->ev.str[ap->str_slot & (XVM_VALS - 1)]);
+		}
 	}
 	n = bpf_map_lookup_elem(&counts, k);
 	if (n)

@@ -17,7 +17,7 @@ struct agg_probe {
 	__u32 spec;		/* the specifier this target belongs to */
 	__u32 hist;		/* -H */
 	__s32 str_slot;		/* value that is a string, or -1 */
-	__u32 pad;
+	__u32 nvals;		/* values in the key (the rest stay 0) */
 };
 
 #endif

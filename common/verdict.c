@@ -52,6 +52,9 @@ const struct verdict_applet verdict_applets[] = {
 	{ "trace", { NEED_PROBES, NEED_RINGBUF,
 		{ "expressions", NEED_REQUIRED, {
 			{ "bpf_loop", FEAT_BIT(BPF_LOOP) }, { "bounded loop", 0 } } } } },
+	{ "argdist", { NEED_PROBES,
+		{ "expressions", NEED_REQUIRED, {
+			{ "bpf_loop", FEAT_BIT(BPF_LOOP) }, { "bounded loop", 0 } } } } },
 };
 
 const int verdict_napplets = sizeof(verdict_applets) / sizeof(verdict_applets[0]);
