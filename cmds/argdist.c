@@ -61,7 +61,7 @@ static const struct opt opts[] = {
 	{ 'd', "duration", OPT_FN, "SEC", "total duration of trace, in seconds", &o.duration,
 	  .parse = opt_parse_secs },
 	{ 'n', "number", OPT_LONG, "COUNT", "number of outputs", &o.count, 1, 1000000000 },
-	{ 'v', "verbose", OPT_FLAG, NULL, "print the plan: probes, mechanisms and bytecode",
+	{ 'v', NULL, OPT_FLAG, NULL, "print the plan: probes, mechanisms and bytecode",
 	  &o.verbose },
 	{ 'c', "cumulative", OPT_FLAG, NULL, "do not clear histograms and freq counts at each "
 	  "interval", &o.cumulative },
@@ -500,6 +500,8 @@ int argdist_main(int argc, char **argv)
 	}
 	if (o.pid >= 0 && o.tid >= 0)
 		usage_error(&spec, "-p and -t cannot be used together");
+	if (opt_json)
+		usage_error(&spec, "-j is not supported by argdist yet");
 	ad.nsp = o.counts.n + o.hists.n;
 	ad.sp = calloc((size_t)ad.nsp, sizeof(*ad.sp));
 	ad.owner = calloc(XVM_PROBES_MAX, sizeof(*ad.owner));

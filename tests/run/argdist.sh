@@ -116,3 +116,7 @@ bad argn -C 'p:c:malloc():u64:arg1' "column 18: 'arg1' works on USDT probes only
 bad latency -C 'r:c:malloc():u64:$latency' "column 18: '\$latency' is not supported yet"
 bad strtype -C 't:sched:sched_switch():int:args->prev_comm' "column 28: type mismatch: 'int' is a number but the expression is a string"
 bad member -C 't:sched:sched_switch():int:args->nope' "column 34: tracepoint has no field 'nope'"
+bad json -j '--count=t:sched:sched_switch()' '-j is not supported by argdist yet'
+"$BPFBOX" argdist -p 1 -t 1 -C 't:sched:sched_switch()' >"$TMPD/pt.out" 2>"$TMPD/pt.err"
+check pid-and-tid-exit-2 [ $? -eq 2 ]
+check pid-and-tid-message has "$TMPD/pt.err" "-p and -t cannot be used together"
