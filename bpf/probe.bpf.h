@@ -48,6 +48,12 @@ int probe_uprobe(struct pt_regs *ctx)
 	return probe_enter(ctx, bpf_get_attach_cookie(ctx));
 }
 
+SEC("uprobe.multi")
+int probe_uprobe_multi(struct pt_regs *ctx)
+{
+	return probe_enter(ctx, bpf_get_attach_cookie(ctx));
+}
+
 /* libbpf's USDT support keeps the BPF cookie for itself: ours comes through its spec table */
 SEC("usdt")
 int probe_usdt(struct pt_regs *ctx)

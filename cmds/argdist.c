@@ -542,6 +542,7 @@ int argdist_main(int argc, char **argv)
 		[PROBE_MECH_KPROBE_MULTI] = ad.skel->progs.probe_kprobe_multi,
 		[PROBE_MECH_KPROBE] = ad.skel->progs.probe_kprobe,
 		[PROBE_MECH_UPROBE] = ad.skel->progs.probe_uprobe,
+		[PROBE_MECH_UPROBE_MULTI] = ad.skel->progs.probe_uprobe_multi,
 		[PROBE_MECH_USDT] = ad.skel->progs.probe_usdt,
 	} };
 	for (int i = 0; i < ad.nsp; i++) {

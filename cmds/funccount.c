@@ -166,6 +166,7 @@ int funccount_main(int argc, char **argv)
 		[PROBE_MECH_TRACEPOINT] = fc.skel->progs.probe_tp,
 		[PROBE_MECH_KPROBE_MULTI] = fc.skel->progs.probe_kprobe_multi,
 		[PROBE_MECH_KPROBE] = fc.skel->progs.probe_kprobe,
+		[PROBE_MECH_UPROBE_MULTI] = fc.skel->progs.probe_uprobe_multi,
 		[PROBE_MECH_UPROBE] = fc.skel->progs.probe_uprobe,
 		[PROBE_MECH_USDT] = fc.skel->progs.probe_usdt,
 	} };

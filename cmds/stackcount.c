@@ -304,6 +304,7 @@ static int setup(struct sc *sc, const char *pattern)
 		[PROBE_MECH_TRACEPOINT] = skel->progs.probe_tp,
 		[PROBE_MECH_KPROBE_MULTI] = skel->progs.probe_kprobe_multi,
 		[PROBE_MECH_KPROBE] = skel->progs.probe_kprobe,
+		[PROBE_MECH_UPROBE_MULTI] = skel->progs.probe_uprobe_multi,
 		[PROBE_MECH_UPROBE] = skel->progs.probe_uprobe,
 		[PROBE_MECH_USDT] = skel->progs.probe_usdt,
 	} };

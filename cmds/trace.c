@@ -538,6 +538,7 @@ int trace_main(int argc, char **argv)
 		[PROBE_MECH_KPROBE_MULTI] = tr.skel->progs.probe_kprobe_multi,
 		[PROBE_MECH_KPROBE] = tr.skel->progs.probe_kprobe,
 		[PROBE_MECH_UPROBE] = tr.skel->progs.probe_uprobe,
+		[PROBE_MECH_UPROBE_MULTI] = tr.skel->progs.probe_uprobe_multi,
 		[PROBE_MECH_USDT] = tr.skel->progs.probe_usdt,
 	} };
 	for (int i = 0; i < tr.ntp; i++) {

@@ -763,6 +763,37 @@ static void probe_uprobe(struct feature_result *r)
 	pmu_probe(r, "uprobe", (uintptr_t)path, off, what);
 }
 
+static void probe_uprobe_multi(struct feature_result *r)
+{
+	char path[400];
+	unsigned long off;
+	uint64_t off64 = 0;
+	int prog, fd, err = self_offset((uintptr_t)&features__uprobe_target, path, sizeof(path),
+					&off64);
+	LIBBPF_OPTS(bpf_link_create_opts, o, .uprobe_multi.path = path,
+		    .uprobe_multi.offsets = &off, .uprobe_multi.cnt = 1);
+
+	if (err) {
+		set(r, FEATURE_ERROR, err, "cannot find this program's own text in /proc/self/maps");
+		return;
+	}
+	off = (unsigned long)off64;
+	prog = load(BPF_PROG_TYPE_KPROBE, BPF_TRACE_UPROBE_MULTI, 0, prog_ret0, 2);
+	if (prog < 0) {
+		failed(r, "load", prog, "no uprobe.multi programs: kernel < 6.6?");
+		return;
+	}
+	fd = bpf_link_create(prog, 0, BPF_TRACE_UPROBE_MULTI, &o);
+	err = fd < 0 ? -errno : 0;
+	if (err)
+		failed(r, "attach", err, err == -EINVAL ? "no uprobe.multi links: kernel < 6.6?" :
+		       NULL);
+	else
+		set(r, FEATURE_WORKS, 0, "one link attached to %s:0x%lx", path, off);
+	close_fd(fd);
+	close(prog);
+}
+
 static void probe_kprobe_multi(struct feature_result *r)
 {
 	const char *syms[] = { FEATURES_KFUNC };
@@ -945,6 +976,7 @@ static const struct {
 	[FEAT_KPROBE_MULTI]	= { "kprobe_multi", "kprobe.multi links", probe_kprobe_multi },
 	[FEAT_FENTRY]		= { "fentry", "fentry/fexit trampolines", probe_fentry },
 	[FEAT_UPROBE]		= { "uprobe", "uprobes and uretprobes", probe_uprobe },
+	[FEAT_UPROBE_MULTI]	= { "uprobe_multi", "uprobe.multi links", probe_uprobe_multi },
 	[FEAT_PERF_EVENT]	= { "perf_event", "perf_event sampling", probe_perf_event },
 	[FEAT_PERF_HW]		= { "perf_hw", "hardware perf counters", probe_perf_hw },
 	[FEAT_RINGBUF]		= { "ringbuf", "BPF ring buffer", probe_ringbuf },

@@ -25,6 +25,7 @@ enum feature {
 	FEAT_KPROBE_MULTI,	/* kprobe_multi: one link, many functions (needs CONFIG_FPROBE) */
 	FEAT_FENTRY,		/* fentry: fentry and fexit load and attach (BPF trampolines) */
 	FEAT_UPROBE,		/* uprobe: uprobe and uretprobe attach to this binary */
+	FEAT_UPROBE_MULTI,	/* uprobe_multi: one link, many user functions (6.6+) */
 	FEAT_PERF_EVENT,	/* perf_event: software cpu-clock sampling with a program */
 	FEAT_PERF_HW,		/* perf_hw: hardware cycles counter exists */
 	FEAT_RINGBUF,		/* ringbuf: BPF ring buffer map (5.8+) */

@@ -14,6 +14,7 @@ static const char *const names[PROBE_MECH__COUNT] = {
 	[PROBE_MECH_TRACEPOINT] = "tracepoint",
 	[PROBE_MECH_KPROBE_MULTI] = "kprobe-multi",
 	[PROBE_MECH_KPROBE] = "kprobe",
+	[PROBE_MECH_UPROBE_MULTI] = "uprobe-multi",
 	[PROBE_MECH_UPROBE] = "uprobe",
 	[PROBE_MECH_USDT] = "usdt",
 };
@@ -23,6 +24,7 @@ static const char *const labels[PROBE_MECH__COUNT] = {
 	[PROBE_MECH_TRACEPOINT] = "classic tracepoints",
 	[PROBE_MECH_KPROBE_MULTI] = "kprobe.multi",
 	[PROBE_MECH_KPROBE] = "kprobe",
+	[PROBE_MECH_UPROBE_MULTI] = "uprobe.multi",
 	[PROBE_MECH_UPROBE] = "uprobe",
 	[PROBE_MECH_USDT] = "USDT (uprobes)",
 };
@@ -46,7 +48,7 @@ static bool fits(enum probe_kind kind, int m)
 	case PROBE_KFUNC:
 		return m == PROBE_MECH_KPROBE_MULTI || m == PROBE_MECH_KPROBE;
 	case PROBE_UFUNC:
-		return m == PROBE_MECH_UPROBE;
+		return m == PROBE_MECH_UPROBE_MULTI || m == PROBE_MECH_UPROBE;
 	case PROBE_TP:
 		return m == PROBE_MECH_TRACEPOINT;
 	case PROBE_USDT:
@@ -156,17 +158,36 @@ static struct bpf_link *attach_one(struct attach_ctx *c, enum probe_mech mech, s
 	}
 }
 
-/*
- * One kprobe.multi link for targets [lo, hi). The kernel refuses the whole link when one
- * function cannot be probed: then each half is tried on its own, down to the offenders,
- * so k offenders among n cost O(k log n) attempts and links rather than n single probes.
- */
-static void attach_multi(struct attach_ctx *c, size_t lo, size_t hi, const char **syms,
-			 uint64_t *cookies)
+/* One multi-link for targets [lo, hi): kprobe.multi by names, uprobe.multi by offsets. */
+static struct bpf_link *multi_link(struct attach_ctx *c, enum probe_mech mech, size_t lo,
+				   size_t hi, const char **syms, unsigned long *offs, uint64_t *cookies)
 {
-	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms + lo, .cookies = (__u64 *)cookies + lo,
-		    .cnt = hi - lo, .retprobe = c->set->retprobe);
-	struct bpf_link *l = bpf_program__attach_kprobe_multi_opts(c->prog, NULL, &o);
+	if (mech == PROBE_MECH_KPROBE_MULTI) {
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms + lo,
+			    .cookies = (__u64 *)cookies + lo, .cnt = hi - lo,
+			    .retprobe = c->set->retprobe);
+
+		return bpf_program__attach_kprobe_multi_opts(c->prog, NULL, &o);
+	} else {
+		LIBBPF_OPTS(bpf_uprobe_multi_opts, o, .offsets = offs + lo,
+			    .cookies = (__u64 *)cookies + lo, .cnt = hi - lo,
+			    .retprobe = c->set->retprobe);
+
+		return bpf_program__attach_uprobe_multi(c->prog, c->pid > 0 ? c->pid : -1,
+							c->set->path, NULL, &o);
+	}
+}
+
+/*
+ * One multi-link for targets [lo, hi). The kernel refuses the whole link when one target
+ * cannot be probed (e.g. -ENOTSUPP, 524, for a libc function uprobes cannot handle): then
+ * each half is tried on its own, down to the offenders, so k offenders among n cost
+ * O(k log n) attempts and links rather than n single probes or a failed run.
+ */
+static void attach_multi(struct attach_ctx *c, enum probe_mech mech, size_t lo, size_t hi,
+			 const char **syms, unsigned long *offs, uint64_t *cookies)
+{
+	struct bpf_link *l = multi_link(c, mech, lo, hi, syms, offs, cookies);
 	int err = l ? linkset__add(c->ls, l) : -errno;
 
 	if (!err) {
@@ -179,8 +200,8 @@ static void attach_multi(struct attach_ctx *c, size_t lo, size_t hi, const char 
 			note(c, i, err);
 		return;
 	}
-	attach_multi(c, lo, lo + (hi - lo) / 2, syms, cookies);
-	attach_multi(c, lo + (hi - lo) / 2, hi, syms, cookies);
+	attach_multi(c, mech, lo, lo + (hi - lo) / 2, syms, offs, cookies);
+	attach_multi(c, mech, lo + (hi - lo) / 2, hi, syms, offs, cookies);
 }
 
 size_t probe_attach(const struct probe_set *set, const struct probe_progs *progs,
@@ -190,21 +211,24 @@ size_t probe_attach(const struct probe_set *set, const struct probe_progs *progs
 				.ok = ok };
 
 	memset(ok, 0, set->n * sizeof(*ok));
-	if (mech == PROBE_MECH_KPROBE_MULTI) {
+	if (mech == PROBE_MECH_KPROBE_MULTI || mech == PROBE_MECH_UPROBE_MULTI) {
 		const char **syms = calloc(set->n, sizeof(*syms));
+		unsigned long *offs = calloc(set->n, sizeof(*offs));
 		uint64_t *cookies = calloc(set->n, sizeof(*cookies));
 
-		if (syms && cookies) {
+		if (syms && offs && cookies) {
 			for (size_t i = 0; i < set->n; i++) {
 				syms[i] = set->t[i].name;
+				offs[i] = (unsigned long)set->t[i].offset;
 				cookies[i] = set->cookie_base + i;
 			}
 			if (set->n)
-				attach_multi(&c, 0, set->n, syms, cookies);
+				attach_multi(&c, mech, 0, set->n, syms, offs, cookies);
 		} else {
 			c.first_err = -ENOMEM;
 		}
 		free(syms);
+		free(offs);
 		free(cookies);
 	} else {
 		for (size_t i = 0; i < set->n; i++) {

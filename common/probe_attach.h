@@ -21,6 +21,7 @@ enum probe_mech {
 	PROBE_MECH_TRACEPOINT,
 	PROBE_MECH_KPROBE_MULTI,
 	PROBE_MECH_KPROBE,
+	PROBE_MECH_UPROBE_MULTI,
 	PROBE_MECH_UPROBE,
 	PROBE_MECH_USDT,
 	PROBE_MECH__COUNT
@@ -31,12 +32,12 @@ struct probe_progs {
 	struct bpf_program *prog[PROBE_MECH__COUNT];
 };
 
-/* "tracepoint", "kprobe-multi", "kprobe", "uprobe", "usdt" (what --mechanism takes). */
+/* "tracepoint", "kprobe-multi", "kprobe", "uprobe-multi", "uprobe", "usdt". */
 const char *probe_mech__name(enum probe_mech m);
 /* The mechanism named name, or -EINVAL. */
 int probe_mech__parse(const char *name);
 /* Space separated names of the mechanisms --mechanism accepts (for help and completion). */
-#define PROBE_MECH_NAMES "kprobe-multi kprobe uprobe"
+#define PROBE_MECH_NAMES "kprobe-multi kprobe uprobe-multi uprobe"
 
 /*
  * Before load: the mechanism for set's kind, forced (forced >= 0) or the first that works here

@@ -19,7 +19,9 @@
 	{ "kernel functions", NEED_PROBE_KIND, { \
 		{ "kprobe.multi", FEAT_BIT(KPROBE_MULTI) }, \
 		{ "kprobe", FEAT_BIT(KPROBE) } } }, \
-	{ "user functions", NEED_PROBE_KIND, { { "uprobe", FEAT_BIT(UPROBE) } } }, \
+	{ "user functions", NEED_PROBE_KIND, { \
+		{ "uprobe.multi", FEAT_BIT(UPROBE_MULTI) }, \
+		{ "uprobe", FEAT_BIT(UPROBE) } } }, \
 	{ "tracepoints", NEED_PROBE_KIND, { { "classic tracepoints", FEAT_BIT(TRACEPOINT) } } }, \
 	{ "USDT probes", NEED_PROBE_KIND, { { "USDT (uprobes)", FEAT_BIT(UPROBE) } } }, \
 	/* one program serves every target of a mechanism, told apart by cookie */ \
@@ -29,13 +31,15 @@
 
 /* The applets of main.c's table, no others. */
 const struct verdict_applet verdict_applets[] = {
+	/* raw sys_enter/sys_exit tracepoints: released without a grace period each */
 	{ "execsnoop", {
 		{ "exec events", NEED_REQUIRED, {
-			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) } } },
+			{ "raw syscall tracepoints", FEAT_BIT(RAW_TP) } } },
 		NEED_RINGBUF } },
 	{ "opensnoop", {
 		{ "open events", NEED_REQUIRED, {
-			{ "syscall tracepoints", FEAT_BIT(TRACEPOINT) | FEAT_BIT(SYSCALL_TP) } } },
+			{ "tp_btf + raw syscall tracepoints", FEAT_BIT(TP_BTF) | FEAT_BIT(RAW_TP) },
+			{ "raw syscall tracepoints", FEAT_BIT(RAW_TP) } } },
 		NEED_RINGBUF } },
 	{ "biosnoop", {
 		{ "block events", NEED_REQUIRED, {

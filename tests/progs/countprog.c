@@ -6,8 +6,10 @@
  * from the main thread, getppid() exactly G times and 1-byte read()s of /dev/zero R times.
  * Built with -DCOUNT_DYNLIB the library is libcountlib.so, else it is compiled in (static,
  * for the VMs). Prints "pid P" and "ready"; with -w waits for SIGUSR1 (not for input: a
- * read would count); then works, prints "fired F" (USDT firings that happened) and "done".
- * usage: countprog N M G R [-w]
+ * read would count); then works, prints "fired F" (USDT firings that happened) and "done";
+ * with -x it then waits for SIGUSR2 before it exits (a stack report can then read its
+ * mappings while it lives).
+ * usage: countprog N M G R [-w] [-x]
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
 	pthread_t t[2];
 	sigset_t usr1;
 	char c;
-	int fd, sig;
+	int fd, sig, wait_go = 0, wait_exit = 0;
 
 	if (argc < 5)
 		return fprintf(stderr, "usage: countprog N M G R [-w]\n"), 2;
@@ -67,11 +69,14 @@ int main(int argc, char **argv)
 		return 1;
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
+	sigaddset(&usr1, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	for (int i = 5; i < argc; i++)
+		wait_go |= !strcmp(argv[i], "-w"), wait_exit |= !strcmp(argv[i], "-x");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("pid %d\nready\n", getpid());
-	if (argc > 5 && !strcmp(argv[5], "-w") && sigwait(&usr1, &sig))
-		return 1;
+	while (wait_go && !sigwait(&usr1, &sig) && sig != SIGUSR1)
+		;
 	w[0] = (struct work){ n / 2, m / 2, 0 };
 	w[1] = (struct work){ n - n / 2, m - m / 2, 0 };
 	for (int i = 0; i < 2; i++)
@@ -85,5 +90,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	printf("fired %lu\ndone\n", w[0].fired + w[1].fired);
+	while (wait_exit && !sigwait(&usr1, &sig) && sig != SIGUSR2)
+		;
 	return 0;
 }

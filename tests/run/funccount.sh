@@ -67,6 +67,16 @@ if r=$(requires uprobe,cookie); then
 	count_case usdt "u:$CP:fired" "$CP" 0 $M 0 0
 	exact usdt fired $M
 	check usdt-semaphore-set has "$TMPD/usdt.m" "fired $M"
+	# each user-function mechanism this kernel offers, forced
+	for mech in uprobe-multi uprobe; do
+		if r=$(requires "$(echo $mech | tr - _)"); then
+			count_case "ufunc-$mech" "$CP:countlib_tick" "$CP" $N 0 0 0 -- --mechanism $mech -D
+			exact "ufunc-$mech" countlib_tick $N
+			check "ufunc-$mech-plan" has "$TMPD/ufunc-$mech.err" "1 of 1 targets attached with $mech"
+		else
+			skip "ufunc-$mech" "$r"
+		fi
+	done
 	# glob over the executable's functions: both of the library's, each exact
 	count_case glob "$CP:countlib_*" "$CP" $N $M 0 0
 	exact glob countlib_tick $N

@@ -48,7 +48,7 @@ static void test_everything_works(void **state)
 		assert_null(strstr(v.detail, "no "));
 	}
 	assert_string_equal(eval("funccount").detail,
-			    "kprobe.multi, uprobe, classic tracepoints, USDT (uprobes), BPF cookies");
+			    "kprobe.multi, uprobe.multi, classic tracepoints, USDT (uprobes), BPF cookies");
 }
 
 /* This project's machine: no kprobes, no kprobe.multi, fentry refused. */
@@ -68,7 +68,7 @@ static void test_this_machine(void **state)
 	v = eval("funccount");
 	assert_int_equal(v.kind, VERDICT_LIMITED);
 	assert_non_null(strstr(v.detail, "no kernel functions (kprobe_multi, kprobe missing)"));
-	assert_non_null(strstr(v.detail, "uprobe"));
+	assert_non_null(strstr(v.detail, "uprobe.multi"));
 }
 
 /* Debian 6.1: kprobes without kprobe.multi (no CONFIG_FPROBE). */
@@ -82,6 +82,14 @@ static void test_fallback_to_kprobe(void **state)
 	assert_int_equal(v.kind, VERDICT_FALLBACK);
 	assert_non_null(strstr(v.detail, "kprobe (no kprobe_multi)"));
 	assert_int_equal(verdict__pick("nonexistent", "x", NULL), -ENOENT);
+}
+
+/* Kernels before 6.6: single uprobes. */
+static void test_fallback_to_uprobe(void **state)
+{
+	all_work();
+	lacks(FEAT_UPROBE_MULTI, "no uprobe.multi");
+	assert_non_null(strstr(eval("funccount").detail, "uprobe (no uprobe_multi)"));
 }
 
 /* Debian 11 5.10: no cookies, which funccount's one program per mechanism needs. */
@@ -103,13 +111,18 @@ static void test_cannot_run(void **state)
 	struct verdict v;
 
 	all_work();
-	lacks(FEAT_SYSCALL_TP, "no syscalls:sys_enter_execve");
+	lacks(FEAT_RAW_TP, "no raw tracepoints");
 	v = eval("execsnoop");
 	assert_int_equal(v.kind, VERDICT_CANNOT);
-	assert_string_equal(v.detail,
-			    "cannot run: exec events: syscall_tp: no syscalls:sys_enter_execve");
+	assert_string_equal(v.detail, "cannot run: exec events: raw_tp: no raw tracepoints");
 	/* opensnoop has no other way to see opens */
 	assert_int_equal(eval("opensnoop").kind, VERDICT_CANNOT);
+
+	all_work();
+	lacks(FEAT_TP_BTF, "no tp_btf");
+	v = eval("opensnoop");
+	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "raw syscall tracepoints (no tp_btf)"));
 
 	all_work();
 	lacks(FEAT_BTF, "no /sys/kernel/btf/vmlinux");
@@ -132,6 +145,7 @@ static void test_no_probe_kind(void **state)
 	lacks(FEAT_KPROBE_MULTI, "a");
 	lacks(FEAT_KPROBE, "c");
 	lacks(FEAT_UPROBE, "d");
+	lacks(FEAT_UPROBE_MULTI, "d2");
 	lacks(FEAT_TRACEPOINT, "f");
 	v = eval("funccount");
 	assert_int_equal(v.kind, VERDICT_CANNOT);
@@ -174,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_everything_works),
 		cmocka_unit_test(test_this_machine),
 		cmocka_unit_test(test_fallback_to_kprobe),
+		cmocka_unit_test(test_fallback_to_uprobe),
 		cmocka_unit_test(test_old_kernel),
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_no_probe_kind),

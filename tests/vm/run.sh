@@ -26,8 +26,9 @@ cd "$(dirname "$0")/../.."
 . scripts/debian-apt.sh
 
 # Issue 3's matrix: 6.1 both arches (arm64 without fentry), the oldest supported (5.10),
-# and 6.12 arm64 (fentry through direct calls). arm64 first: the slowest start first.
-MATRIX="bookworm-arm64 trixie-arm64 bookworm-amd64 bullseye-amd64"
+# and 6.12 arm64 (fentry through direct calls); sid amd64, the only Debian kernel with
+# CONFIG_FPROBE (kprobe.multi). arm64 first: the slowest start first.
+MATRIX="bookworm-arm64 trixie-arm64 bookworm-amd64 bullseye-amd64 sid-amd64"
 KERNELS=${VM_KERNELS:-$MATRIX}
 JOBS=${VM_JOBS:-2}
 TIMEOUT=${VM_TIMEOUT:-300}
@@ -134,8 +135,25 @@ prep_kernel() {
 	stamp="layout 2; modules $MODULES"	# what a cached unpack holds
 	[ "$(cat "$KDIR/.done" 2>/dev/null)" = "$stamp" ] && return 0
 	rm -rf "$KDIR" && mkdir -p "$KDIR/x"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$KDIR/x" --wildcards './boot/*-*' \
-		'*/modules/*/kernel/*' '*/modules/*/modules.builtin*' '*/modules/*/modules.order'
+	if dpkg-deb -c "$deb" | grep -q "/boot/vmlinuz-$KVER\$"; then
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$KDIR/x" --wildcards './boot/*-*' \
+			'*/modules/*/kernel/*' '*/modules/*/modules.builtin*' '*/modules/*/modules.order'
+	else
+		# sid splits the kernel: an empty linux-image-VER that depends on linux-binary-VER
+		# (usr/lib/modules/VER/vmlinuz), linux-modules-VER and linux-base-VER (the config)
+		for part in base binary modules; do
+			pdeb=$(debian_fetch "$SUITE" "linux-$part-$KVER") || return 1
+			dpkg-deb --fsys-tarfile "$pdeb" | tar -x -C "$KDIR/x" --wildcards \
+				'*/modules/*' './boot/*' 2>/dev/null || :
+		done
+		mkdir -p "$KDIR/x/boot"
+		mv "$KDIR/x/usr/lib/modules/$KVER/vmlinuz" "$KDIR/x/boot/vmlinuz-$KVER" || return 1
+		if [ ! -f "$KDIR/x/boot/config-$KVER" ]; then
+			cfg=$(find "$KDIR/x" -name "config-$KVER" -o -path "*/modules/$KVER/config" |
+				head -n 1)
+			[ -n "$cfg" ] && mv "$cfg" "$KDIR/x/boot/config-$KVER" || return 1
+		fi
+	fi
 	mv "$KDIR/x/boot/vmlinuz-$KVER" "$KDIR/vmlinuz"
 	# /boot/config-VER as on an installed Debian system: check-config reads it.
 	mkdir -p "$KDIR/root/boot"
