@@ -190,6 +190,7 @@ static void compile(struct aspec *a)
 	}
 	for (int i = 0; !s->retval_default && i < s->nvals; i++) {
 		struct expr_type *t = &a->vt[i];
+		enum expr_tkind kind;
 		bool str;
 
 		if (expr_type_parse(s->ctype[i], t)) {
@@ -210,9 +211,11 @@ static void compile(struct aspec *a)
 				       &e)) < 0 ||
 		    expr_type(&a->x, root, &a->env, &e))
 			spec_error(a, &e);
-		if (str != (a->x.node[root].type.kind == ET_CHARS ||
-			    (a->x.node[root].type.kind == ET_PTR && a->x.node[root].type.is_char) ||
-			    (str && a->x.node[root].type.raw))) {
+		/* a string needs something to read one from; a number takes any scalar (a
+		 * pointer gives its address), but not a char array */
+		kind = a->x.node[root].type.kind;
+		if (str ? !(kind == ET_CHARS || kind == ET_PTR || a->x.node[root].type.raw) :
+			  kind != ET_INT && kind != ET_PTR) {
 			e.pos = s->val[i];
 			snprintf(e.msg, sizeof(e.msg), "type mismatch: '%s' %s", s->ctype[i],
 				 str ? "needs a string expression" : "is a number but the "

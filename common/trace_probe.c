@@ -204,22 +204,27 @@ int trace_probe__parse(const char *text, struct trace_probe *p, struct expr_err 
 	p->fmt[c - i - 1] = '\0';
 	if (parse_fmt(p, p->fmt_pos, e))
 		return -EINVAL;
+	/* values: after an optional comma (BCC's guide writes "%llx" arg1), split on every
+	 * comma; empty parts are skipped, as BCC skips them */
 	i = c + 1;
 	while (text[i] == ' ' || text[i] == '\t')
 		i++;
-	/* values: split on every comma (spec §2.1) */
+	if (text[i] == ',')
+		i++;
 	while (text[i]) {
-		int start;
+		int start = i;
 
-		if (text[i] != ',')
-			return fail(e, i, "expected ',' before the next value");
-		start = ++i;
 		while (text[i] && text[i] != ',')
 			i++;
-		if (p->nvals >= XVM_VALS)
-			return fail(e, start, "too many values (at most %d)", XVM_VALS);
-		p->val[p->nvals] = start;
-		p->val_len[p->nvals++] = i - start;
+		if (text[start + (int)strspn(text + start, " \t")] != ',' &&
+		    text[start + (int)strspn(text + start, " \t")]) {
+			if (p->nvals >= XVM_VALS)
+				return fail(e, start, "too many values (at most %d)", XVM_VALS);
+			p->val[p->nvals] = start;
+			p->val_len[p->nvals++] = i - start;
+		}
+		if (text[i])
+			i++;
 	}
 	if (p->nvals != p->nconv)
 		return fail(e, p->fmt_pos - 1, "the format has %d conversion%s but %d value%s %s "

@@ -17,8 +17,8 @@ block() {
 		END { for (i = 1; i <= n; i++) print r[i] }' "$1"
 }
 
-# run_case NAME N ARGDIST-ARGS...: argdist -c -i 1 while traceprog N runs to its end, then
-# until one more print, so the last print holds every hit
+# run_case NAME N ARGDIST-ARGS...: argdist -c -i 1 while traceprog N (or the command in
+# $RUN) runs to its end, then until one more print, so the last print holds every hit
 run_case() {
 	_n=$1 _cnt=$2
 	shift 2
@@ -26,8 +26,12 @@ run_case() {
 		fail "$_n" "did not start: $(cat "$TMPD/$_n.err")"
 		return 1
 	fi
-	"$TP" "$_cnt" >"$TMPD/$_n.m"
-	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_n.m")
+	if [ -n "${RUN:-}" ]; then
+		$RUN >/dev/null 2>&1
+	else
+		"$TP" "$_cnt" >"$TMPD/$_n.m"
+		PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_n.m")
+	fi
 	_p=$(grep -c '^\[' "$TMPD/$_n")
 	_i=0
 	while [ "$(grep -c '^\[' "$TMPD/$_n")" -le "$_p" ] && [ $_i -lt 100 ]; do
@@ -88,7 +92,26 @@ else
 	skip uprobes "$r"
 fi
 
+if r=$(requires kprobe,cookie); then
+	# a kernel function: a struct member chain and a string from the kernel's BTF
+	f="$TMPD/argdist-read-me"
+	dd if=/dev/zero of="$f" bs=4096 count=1 2>/dev/null
+	s6="p::vfs_read(struct file *file, char *buf, size_t count):u64,char*:count,file->f_path.dentry->d_name.name:count == 3333"
+	RUN="dd if=$f of=/dev/null bs=3333 count=1" run_case kread 0 -C "$s6"
+	rows kread "$TMPD/kread" "$s6" "1          count = 3333, file->f_path.dentry->d_name.name = argdist-read-me"
+	# the guide's own line
+	s7="p::prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags):u64:order"
+	RUN="ls -R /proc/self" run_case guide 0 -C "$s7"
+	check guide-rows grep -q '^	[0-9][0-9]* *order = [0-9][0-9]*$' "$TMPD/guide"
+else
+	skip kernel-functions "$r"
+fi
+
 if r=$(requires tracepoint,syscall_tp,cookie); then
+	# the guide's tracepoint line: read buffers' addresses
+	s8="t:syscalls:sys_enter_read():u64:args->buf"
+	RUN="cat $TP" run_case tpread 0 -C "$s8"
+	check tpread-rows grep -q '^	[0-9][0-9]* *args->buf = [0-9][0-9]*$' "$TMPD/tpread"
 	check_clean_exits argdist -C 't:syscalls:sys_enter_getppid()'
 else
 	skip tracepoints "$r"

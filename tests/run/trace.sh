@@ -161,6 +161,12 @@ ret 3333"
 	msgs "$TMPD/kuser" | sort >"$TMPD/kuser.s"
 	check kuser-strings [ "$(cat "$TMPD/kuser.s")" = "$f
 at $f" ]
+	# the guide's line: no comma between the format and its value
+	start_tool "$TMPD/kguide" trace -M 1 'down_write "%llx" arg1'
+	ls -R /proc/self >/dev/null 2>&1
+	wait "$TOOL_PID"
+	check kguide-exit-0 [ $? -eq 0 ]
+	check kguide-hex [ -n "$(msgs "$TMPD/kguide" | grep -x '[0-9a-f][0-9a-f]*')" ]
 else
 	skip kernel-functions "$r"
 fi

@@ -367,6 +367,12 @@ static void test_probe_grammar(void **state)
 	assert_int_equal(trace_probe__parse("f (arg1", &p, &e), -EINVAL);
 	assert_int_equal(trace_probe__parse("f \"x", &p, &e), -EINVAL);
 	assert_int_equal(trace_probe__parse("f junk", &p, &e), -EINVAL);
+	/* BCC's guide: no comma after the format; empty values skipped */
+	assert_int_equal(trace_probe__parse("down_write \"%llx\" arg1", &p, &e), 0);
+	assert_int_equal(p.nvals, 1);
+	assert_int_equal(p.val[0], 18);
+	assert_int_equal(trace_probe__parse("f \"%d %d\", a,, b,", &p, &e), 0);
+	assert_int_equal(p.nvals, 2);
 	assert_int_equal(trace_probe__parse("vfs_*", &p, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "no wildcards"));
 }
