@@ -59,8 +59,21 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	if (!pr || !ap || !st || !k)
 		return 0;
 	xvm_capture(st, pr, ctx);
-	if (!xvm_run(st, pr, id))
+	if (ap->entry == 1) {
+		struct xvm_entry en = { .ts = bpf_ktime_get_ns() };
+
+		for (int i = 0; i < 6; i++)
+			en.args[i] = st->args[i];
+		bpf_map_update_elem(&xvm_entries, &pt, &en, BPF_ANY);
 		return 0;
+	}
+	if (!xvm_run(st, pr, id)) {
+		if (ap->entry == 2)
+			bpf_map_delete_elem(&xvm_entries, &pt);
+		return 0;
+	}
+	if (ap->entry == 2)
+		bpf_map_delete_elem(&xvm_entries, &pt);
 	__builtin_memset(k, 0, sizeof(*k));
 	k->probe = ap->spec;
 	if (ap->hist) {

@@ -18,6 +18,9 @@ struct agg_probe {
 	__u32 hist;		/* -H */
 	__s32 str_slot;		/* value that is a string, or -1 */
 	__u32 nvals;		/* values in the key (the rest stay 0) */
+	__u32 entry;		/* 1: an entry probe saving for its return probe ($latency, $entry);
+				 * 2: a return probe that uses the save */
+	__u32 pad;
 };
 
 #endif

@@ -33,6 +33,15 @@ struct {
 	__type(value, struct xvm_lit);
 } xvm_lits SEC(".maps");
 
+/* Entry probes' saves, by thread (argdist's $latency and $entry); sized by user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct xvm_entry);
+} xvm_entries SEC(".maps");
+
 struct xvm_state {
 	__u64 stack[XVM_STACK];
 	__u64 args[XVM_ARGS];
@@ -151,6 +160,20 @@ __noinline int xvm_step(__u32 key)
 	case XVM_TASK:
 		a = bpf_get_current_task();
 		goto push;
+	case XVM_LATENCY:
+	case XVM_ENTRY: {
+		__u64 tid = bpf_get_current_pid_tgid();
+		struct xvm_entry *en = bpf_map_lookup_elem(&xvm_entries, &tid);
+
+		if (!en) {
+			/* no entry seen (attached mid-call): BCC drops the event too */
+			st->verdict = -1;
+			return 1;
+		}
+		a = op.code == XVM_LATENCY ? bpf_ktime_get_ns() - en->ts :
+		    en->args[op.arg < 6 ? op.arg : 0];
+		goto push;
+	}
 	case XVM_LOAD:
 		b = 0;
 		xvm_read(&b, op.size <= 8 ? op.size : 8, a + op.imm, op.flags);

@@ -33,6 +33,8 @@ enum xvm_code {
 	XVM_GID,
 	XVM_CPU,
 	XVM_TASK,	/* current task_struct address */
+	XVM_LATENCY,	/* ns since the thread's entry probe (argdist's $latency) */
+	XVM_ENTRY,	/* argument arg saved by the thread's entry probe ($entry(name)) */
 	XVM_LOAD,	/* pop address, push size bytes read there (XVM_F_USER: user memory) */
 	XVM_STRCMP,	/* pop address, push 1 when the string there starts with literal arg */
 	XVM_EXT,	/* truncate the top to size bytes, sign-extending with XVM_F_SIGNED */
@@ -112,6 +114,12 @@ struct xvm_probe {
 
 #define XVM_STACK_K 1
 #define XVM_STACK_U 2
+
+/* What an entry probe saves for its return probe ($latency, $entry), per thread. */
+struct xvm_entry {
+	__u64 ts;
+	__u64 args[6];
+};
 
 struct xvm_event {
 	__u64 ts;		/* bpf_ktime_get_ns */

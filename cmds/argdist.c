@@ -112,7 +112,8 @@ struct aspec {
 	struct expr_type vt[ARGDIST_VALS];
 	char vtext[ARGDIST_VALS][160];	/* each expression as written, for EVENT */
 	int str_slot;
-	struct probe_cli_run *run;
+	bool entry;		/* r: with $latency or $entry(): an entry probe saves for it */
+	struct probe_cli_run *run, *erun;	/* erun: that entry probe */
 	uint32_t base;
 };
 
@@ -122,6 +123,7 @@ struct ad {
 	int nsp;
 	uint32_t nids;
 	uint32_t *owner;
+	uint8_t *entry_of;	/* target id → 1 for entry probes of $latency/$entry */
 	struct linkset *links;
 	long prints;
 	uint64_t start_ms;
@@ -163,8 +165,8 @@ static void compile(struct aspec *a)
 	}
 	snprintf(s->fn, sizeof(s->fn), "%.255s", fn);
 	a->env.argdist = true;
-	/* the signature binds names on entry probes only (on r: for $entry, not supported) */
-	if (s->type == 'p' && expr_parse_signature(a->text + s->sig, s->sig_len, s->sig,
+	/* the signature binds names on p: probes; on r: probes it types $entry() */
+	if ((s->type == 'p' || s->type == 'r') && expr_parse_signature(a->text + s->sig, s->sig_len, s->sig,
 						   a->params, &a->env.nparams, &e))
 		spec_error(a, &e);
 	a->env.params = a->params;
@@ -226,9 +228,30 @@ static void compile(struct aspec *a)
 			spec_error(a, &e);
 		snprintf(a->vtext[i], sizeof(a->vtext[i]), "%.*s", s->val_len[i],
 			 a->text + s->val[i]);
+		/* BCC shows $entry(x) as x */
+		if (a->x.node[root].kind == EN_VAR && !strcmp(a->x.node[root].name, "entry"))
+			snprintf(a->vtext[i], sizeof(a->vtext[i]), "%s",
+				 a->x.node[a->x.node[root].a].name);
 	}
+	for (int k = 0; k < a->x.nnodes; k++)
+		if (a->x.node[k].kind == EN_VAR && (!strcmp(a->x.node[k].name, "latency") ||
+						    !strcmp(a->x.node[k].name, "entry")))
+			a->entry = true;
 	if (expr_lower_end(&a->prog, &e))
 		spec_error(a, &e);
+}
+
+static void add_targets(struct ad *ad, struct aspec *a, struct probe_set *set, uint8_t entry)
+{
+	set->cookie_base = ad->nids;
+	if (ad->nids + set->n > XVM_PROBES_MAX) {
+		fprintf(stderr, "argdist: too many probe targets (at most %d)\n", XVM_PROBES_MAX);
+		exit(2);
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		ad->entry_of[ad->nids] = entry;
+		ad->owner[ad->nids++] = (uint32_t)(a - ad->sp);
+	}
 }
 
 static void resolve(struct ad *ad, struct aspec *a, const struct probe_cli *pc)
@@ -246,13 +269,15 @@ static void resolve(struct ad *ad, struct aspec *a, const struct probe_cli *pc)
 	}
 	set = &a->run->set;
 	set->retprobe = a->s.type == 'r';
-	set->cookie_base = ad->nids;
-	if (ad->nids + set->n > XVM_PROBES_MAX) {
-		fprintf(stderr, "argdist: too many probe targets (at most %d)\n", XVM_PROBES_MAX);
-		exit(2);
+	add_targets(ad, a, set, 0);
+	if (!a->entry)
+		return;
+	/* the same functions' entries, saving the time and arguments */
+	if ((rc = probe_cli__resolve(pc, pat, &a->erun, &e))) {
+		fprintf(stderr, "argdist: '%.200s': %s\n", a->text, e.msg);
+		exit(rc);
 	}
-	for (size_t i = 0; i < set->n; i++)
-		ad->owner[ad->nids++] = (uint32_t)(a - ad->sp);
+	add_targets(ad, a, &a->erun->set, 1);
 }
 
 static void plan(const struct ad *ad)
@@ -470,7 +495,8 @@ static int fill_maps(struct ad *ad)
 					.mech = a->env.mech, .nstr = a->str_slot >= 0 };
 		struct agg_probe ap = { .spec = ad->owner[id], .hist = a->hist,
 					.str_slot = a->str_slot,
-					.nvals = (uint32_t)a->s.nvals };
+					.nvals = (uint32_t)a->s.nvals,
+					.entry = ad->entry_of[id] ? 1 : a->entry ? 2 : 0 };
 
 		if (bpf_map_update_elem(probes, &id, &pr, 0) ||
 		    bpf_map_update_elem(aps, &id, &ap, 0))
@@ -508,7 +534,8 @@ int argdist_main(int argc, char **argv)
 	ad.nsp = o.counts.n + o.hists.n;
 	ad.sp = calloc((size_t)ad.nsp, sizeof(*ad.sp));
 	ad.owner = calloc(XVM_PROBES_MAX, sizeof(*ad.owner));
-	if (!ad.sp || !ad.owner) {
+	ad.entry_of = calloc(XVM_PROBES_MAX, sizeof(*ad.entry_of));
+	if (!ad.sp || !ad.owner || !ad.entry_of) {
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
 	}
@@ -537,6 +564,7 @@ int argdist_main(int argc, char **argv)
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_probes, ad.nids);
 	bpf_map__set_max_entries(ad.skel->maps.agg_probes, ad.nids);
+	bpf_map__set_max_entries(ad.skel->maps.xvm_entries, 10240);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_lits, ad.nids * XVM_VALS);
 	/* argdist's events go to maps: the shared ring buffer stays minimal */
 	bpf_map__set_max_entries(ad.skel->maps.events, 4096);
@@ -551,11 +579,15 @@ int argdist_main(int argc, char **argv)
 	for (int i = 0; i < ad.nsp; i++) {
 		struct probe_cli_err e;
 
-		if ((rc = probe_cli__prepare(spec.name, &pc, ad.sp[i].run, &progs, &e))) {
+		if ((rc = probe_cli__prepare(spec.name, &pc, ad.sp[i].run, &progs, &e)) ||
+		    (ad.sp[i].erun &&
+		     (rc = probe_cli__prepare(spec.name, &pc, ad.sp[i].erun, &progs, &e)))) {
 			err_msg("%s", e.msg);
 			goto out;
 		}
 		mech_used[ad.sp[i].run->mech] = true;
+		if (ad.sp[i].erun)
+			mech_used[ad.sp[i].erun->mech] = true;
 	}
 	for (int m = 0; m < PROBE_MECH__COUNT; m++)
 		bpf_program__set_autoload(progs.prog[m], mech_used[m]);
@@ -575,13 +607,15 @@ int argdist_main(int argc, char **argv)
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
 	}
-	for (int i = 0; i < ad.nsp; i++) {
-		struct probe_cli_run *run = ad.sp[i].run;
+	for (int i = 0; i < 2 * ad.nsp; i++) {
+		struct probe_cli_run *run = i < ad.nsp ? ad.sp[i].run : ad.sp[i - ad.nsp].erun;
 
+		if (!run)
+			continue;
 		run->attached = probe_attach(&run->set, &progs, run->mech, o.pid > 0 ?
 					     (int)o.pid : 0, ad.links, run->ok, &run->first_err);
 		if (!run->attached) {
-			err_msg("'%.200s': cannot attach (%s): %s", ad.sp[i].text,
+			err_msg("'%.200s': cannot attach (%s): %s", ad.sp[i % ad.nsp].text,
 				probe_mech__name(run->mech), strerror(-run->first_err));
 			goto out;
 		}
@@ -593,11 +627,14 @@ int argdist_main(int argc, char **argv)
 					  .links = ad.links }, &ops, &ad);
 	rc = err && err != -EPIPE ? 1 : 0;
 out:
-	for (int i = 0; ad.sp && i < ad.nsp; i++)
+	for (int i = 0; ad.sp && i < ad.nsp; i++) {
 		probe_cli__free(ad.sp[i].run);
+		probe_cli__free(ad.sp[i].erun);
+	}
 	linkset__free(ad.links);
 	argdist_bpf__destroy(ad.skel);
 	free(ad.sp);
 	free(ad.owner);
+	free(ad.entry_of);
 	return rc;
 }

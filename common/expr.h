@@ -43,7 +43,7 @@ enum expr_kind {
 	EN_NUM,		/* num */
 	EN_STR,		/* string literal: str_slot (STRCMP's first argument only) */
 	EN_NAME,	/* name: argN, retval, a signature parameter, "args", "ctx" */
-	EN_VAR,		/* $name */
+	EN_VAR,		/* $name; $entry(x) has x as child a */
 	EN_MEMBER,	/* a->name (arrow) or a.name */
 	EN_UNARY,	/* op a: '-', '~', '!' */
 	EN_BINARY,	/* a op b */
@@ -90,7 +90,8 @@ struct expr_env {
 	const struct expr_field *fields;	/* tracepoints */
 	int nfields;
 	bool bin_cmp;		/* -B: STRCMP literals are C byte arrays "{0x6C, ...}" */
-	bool argdist;		/* argdist's names: $PID $COMM $retval; argN for USDT only */
+	bool argdist;		/* argdist's names: $PID $COMM $retval $latency $entry(name);
+				 * argN for USDT only; on r: the signature is for $entry only */
 };
 
 /* The parsed expressions of one probe: a filter and values, sharing a node arena. */

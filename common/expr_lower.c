@@ -356,7 +356,7 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 	if (n->kind == EN_MEMBER && s->node[n->a].kind == EN_NAME &&
 	    !strcmp(s->node[n->a].name, "args") && env->mech == XVM_MECH_TP)
 		return type_member(s, n, env, e);
-	if (n->a >= 0 && (err = type_node(s, n->a, env, e, depth + 1)))
+	if (n->a >= 0 && n->kind != EN_VAR && (err = type_node(s, n->a, env, e, depth + 1)))
 		return err;
 	if (n->b >= 0 && (err = type_node(s, n->b, env, e, depth + 1)))
 		return err;
@@ -398,6 +398,9 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 			if (env->mech != XVM_MECH_REGS)
 				return fail(e, n->pos, "signature parameters exist only on p: and "
 					    "r: probes");
+			if (env->argdist && env->ret)
+				return fail(e, n->pos, "on r: probes, read parameters with "
+					    "$entry(%s)", n->name);
 			if ((err = expr_type_parse(env->params[p].type, &n->type)))
 				return fail(e, env->params[p].pos, err == -ENOENT ?
 					    "type '%s' is not in the kernel's BTF" :
@@ -441,8 +444,29 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 				n->type.size = 16;
 				return 0;
 			}
-			if (!strcmp(n->name, "latency") || !strcmp(n->name, "entry"))
-				return fail(e, n->pos, "'$%s' is not supported yet", n->name);
+			if (!strcmp(n->name, "latency") || !strcmp(n->name, "entry")) {
+				if (!env->ret)
+					return fail(e, n->pos, "'$%s' needs a return probe (r:...)",
+						    n->name);
+				if (n->name[0] == 'l') {
+					n->type = t_u64;
+					return 0;
+				}
+				if (n->a < 0)
+					return fail(e, n->pos, "$entry needs a parameter: "
+						    "$entry(name)");
+				for (int p = 0; p < env->nparams; p++) {
+					if (strcmp(env->params[p].name, s->node[n->a].name))
+						continue;
+					if ((err = expr_type_parse(env->params[p].type, &n->type)))
+						return fail(e, env->params[p].pos, "unknown type "
+							    "'%s'", env->params[p].type);
+					n->num = (uint64_t)p;
+					return 0;
+				}
+				return fail(e, s->node[n->a].pos, "'%s' is not in the signature",
+					    s->node[n->a].name);
+			}
 			return fail(e, n->pos, "unknown variable '$%s' (argdist has $PID, $COMM, "
 				    "$retval)", n->name);
 		}
@@ -633,6 +657,13 @@ static int lower(const struct expr_set *s, int i, const struct expr_env *env,
 
 		if (!strcmp(n->name, "retval"))
 			return emit(p, n->pos, XVM_ARG, 0, 0, XVM_ARGS - 1, 0, e);
+		if (!strcmp(n->name, "latency"))
+			return emit(p, n->pos, XVM_LATENCY, 0, 0, 0, 0, e);
+		if (!strcmp(n->name, "entry"))
+			return emit(p, n->pos, XVM_ENTRY, 0, 0, (uint8_t)n->num, 0, e) ?:
+			       (n->type.kind == ET_INT && n->type.size < 8 ?
+				emit(p, n->pos, XVM_EXT, (uint8_t)n->type.size,
+				     n->type.sign ? XVM_F_SIGNED : 0, 0, 0, e) : 0);
 		if (!strcmp(n->name, "COMM"))
 			return fail(e, n->pos, "'$COMM' works only as a whole expression");
 		for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++)
@@ -737,7 +768,7 @@ void expr_op_describe(const struct xvm_op *op, char *buf, int size)
 	static const char *const names[XVM__COUNT] = {
 		[XVM_END] = "end", [XVM_IMM] = "imm", [XVM_ARG] = "arg", [XVM_CTX] = "ctx",
 		[XVM_DATALOC] = "dataloc", [XVM_PID] = "pid", [XVM_TGID] = "tgid",
-		[XVM_UID] = "uid", [XVM_GID] = "gid", [XVM_CPU] = "cpu", [XVM_TASK] = "task",
+		[XVM_UID] = "uid", [XVM_GID] = "gid", [XVM_CPU] = "cpu", [XVM_TASK] = "task", [XVM_LATENCY] = "latency", [XVM_ENTRY] = "entry",
 		[XVM_LOAD] = "load", [XVM_STRCMP] = "strcmp", [XVM_EXT] = "ext",
 		[XVM_JZ] = "jz", [XVM_JNZ] = "jnz", [XVM_FILTER] = "filter", [XVM_OUT] = "out",
 		[XVM_OUTSTR] = "outstr", [XVM_OUTCOMM] = "outcomm", [XVM_LNOT] = "lnot", [XVM_NEG] = "neg",
@@ -758,6 +789,7 @@ void expr_op_describe(const struct xvm_op *op, char *buf, int size)
 		snprintf(buf, size, "%-7s %lld", nm, (long long)op->imm);
 		break;
 	case XVM_ARG:
+	case XVM_ENTRY:
 		snprintf(buf, size, "%-7s %u", nm, op->arg);
 		break;
 	case XVM_CTX:

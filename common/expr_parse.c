@@ -161,7 +161,7 @@ static int parse_strcmp(struct parser *p, int pos)
 static int parse_primary(struct parser *p)
 {
 	struct lex_tok t = p->t;
-	int n, err;
+	int n, m, err;
 
 	switch (t.kind) {
 	case LEX_NUM:
@@ -174,11 +174,24 @@ static int parse_primary(struct parser *p)
 	case LEX_VAR:
 		if ((err = advance(p)))
 			return err;
-		if (is_punct(p, '('))
-			return fail(p->e, t.pos, "'$%s(...)' is not supported by trace", t.text);
 		if ((n = node(p, EN_VAR, t.pos)) < 0)
 			return n;
 		strcpy(p->s->node[n].name, t.text);
+		if (!is_punct(p, '('))
+			return n;
+		/* $entry(name): the parameter's name goes into a child name node */
+		if (strcmp(t.text, "entry"))
+			return fail(p->e, t.pos, "'$%s(...)' is not a function", t.text);
+		if ((err = advance(p)))
+			return err;
+		if (p->t.kind != LEX_IDENT)
+			return fail(p->e, p->t.pos, "$entry() takes a parameter name");
+		if ((m = node(p, EN_NAME, p->t.pos)) < 0)
+			return m;
+		strcpy(p->s->node[m].name, p->t.text);
+		p->s->node[n].a = m;
+		if ((err = advance(p)) || (err = expect(p, ')', "')' closing $entry(")))
+			return err;
 		return n;
 	case LEX_IDENT:
 		if ((err = advance(p)))

@@ -84,6 +84,18 @@ if r=$(requires uprobe,cookie); then
 	check hist-b2048 has "$TMPD/hist.last" "      2048 -> 4095       : 2        |****************************************|"
 	check hist-b4096 has "$TMPD/hist.last" "      4096 -> 8191       : 1        |********************                    |"
 	check hist-rows [ "$(grep -c ' -> ' "$TMPD/hist.last")" -eq 13 ]
+	# $entry() and $retval of a return probe; $latency of a function that sleeps 20 ms
+	s9="r:$TP:trace_str(char *s, long n):long,long:\$entry(n),\$retval"
+	run_case entry 3 -C "$s9"
+	rows entry "$TMPD/entry" "$s9" "1          n = -3, \$retval = 9
+1          n = -2, \$retval = 6
+1          n = -1, \$retval = 3"
+	RUN="$TP 3 -s 20" run_case latency 0 -H "r:$TP:trace_sleep():u64:\$latency#sleep ns"
+	awk '/^\[/ { n = 0; delete r; next } { r[++n] = $0 } END { for (i = 1; i <= n; i++) print r[i] }' "$TMPD/latency" >"$TMPD/latency.last"
+	check latency-header has "$TMPD/latency.last" "     sleep ns            : count     distribution"
+	# at least 20 ms each: every count in the rows from 2^24 (16.7 ms) up
+	check latency-total [ "$(awk '$1 >= 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/latency.last")" -eq 3 ]
+	check latency-none-below [ "$(awk '$1 < 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/latency.last")" -eq 0 ]
 	# -T: the largest counts only
 	s5="p:$TP:trace_str(char *s, long n):long:n % 2"
 	run_case top 5 -T 1 -C "$s5"
@@ -99,8 +111,14 @@ if r=$(requires kprobe,cookie); then
 	s6="p::vfs_read(struct file *file, char *buf, size_t count):u64,char*:count,file->f_path.dentry->d_name.name:count == 3333"
 	RUN="dd if=$f of=/dev/null bs=3333 count=1" run_case kread 0 -C "$s6"
 	rows kread "$TMPD/kread" "$s6" "1          count = 3333, file->f_path.dentry->d_name.name = argdist-read-me"
-	# the guide's own line
-	s7="p::prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags):u64:order"
+	# the guide's own line, where the kernel has prep_new_page out of line (6.1 inlines it:
+	# then the page allocator's entry, whose second argument is the order as well)
+	if grep -qx 'prep_new_page' /sys/kernel/tracing/available_filter_functions 2>/dev/null ||
+		grep -qx 'prep_new_page' /sys/kernel/debug/tracing/available_filter_functions 2>/dev/null; then
+		s7="p::prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags):u64:order"
+	else
+		s7="p::__alloc_pages(gfp_t gfp, unsigned int order):u64:order"
+	fi
 	RUN="ls -R /proc/self" run_case guide 0 -C "$s7"
 	check guide-rows grep -q '^	[0-9][0-9]* *order = [0-9][0-9]*$' "$TMPD/guide"
 else
@@ -136,7 +154,9 @@ bad hist-two -H 't:sched:sched_switch():int,int:args->prev_pid,args->next_pid' '
 bad type -C 'x:sched:sched_switch()' 'probe type must be p, r, t or u'
 bad counts -C 't:sched:sched_switch():int:args->prev_pid,args->next_pid' 'the number of types and of expressions differ'
 bad argn -C 'p:c:malloc():u64:arg1' "column 18: 'arg1' works on USDT probes only"
-bad latency -C 'r:c:malloc():u64:$latency' "column 18: '\$latency' is not supported yet"
+bad latency -C 'p:c:malloc():u64:$latency' "column 18: '\$latency' needs a return probe"
+bad entry-name -C 'r:c:malloc(size_t size):u64:$entry(sz)' "column 36: 'sz' is not in the signature"
+bad r-param -C 'r:c:malloc(size_t size):u64:size' "column 29: on r: probes, read parameters with \$entry(size)"
 bad strtype -C 't:sched:sched_switch():int:args->prev_comm' "column 28: type mismatch: 'int' is a number but the expression is a string"
 bad member -C 't:sched:sched_switch():int:args->nope' "column 34: tracepoint has no field 'nope'"
 bad json -j '--count=t:sched:sched_switch()' '-j is not supported by argdist yet'
