@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argdist_spec.h"
 #include "expr.h"
 #include "trace_probe.h"
 
@@ -51,6 +52,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.nfields = 4;
 	memset(&x, 0, sizeof(x));
 	memset(&prog, 0, sizeof(prog));
+	if (data[0] & 8) {
+		/* argdist's specifier grammar and its expressions */
+		static struct argdist_spec as;
+
+		env.argdist = true;
+		if (argdist_spec__parse(text, data[0] & 16, &as, &e)) {
+			check_err(&e, size);
+			goto out;
+		}
+		for (int i = 0; i < as.nvals; i++) {
+			root = expr_parse(&x, text + as.val[i], as.val_len[i], as.val[i], false, &e);
+			if (root < 0 || expr_type(&x, root, &env, &e) ||
+			    expr_lower_value(&x, root, &env, i, false, &prog, &e)) {
+				check_err(&e, size);
+				goto out;
+			}
+		}
+		goto out;
+	}
 	if (trace_probe__parse(text, &p, &e)) {
 		check_err(&e, size);
 		goto out;

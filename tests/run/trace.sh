@@ -74,8 +74,8 @@ item-10 -10
 item-11 -11
 item-12 -12"
 	# $tgid, $pid and $uid match the columns and the caller
-	uprobe_case uvars 1 "p:$TP:trace_str \"%d %d %d\", \$tgid, \$pid, \$uid"
-	same uvars "$TMPD/uvars" "$PROG_PID $PROG_PID $(id -u)"
+	uprobe_case uvars 1 "p:$TP:trace_str \"%d %d %d %d %d\", \$tgid, \$pid, \$uid, \$gid, \$cpu == \$cpu"
+	same uvars "$TMPD/uvars" "$PROG_PID $PROG_PID $(id -u) $(id -g) 1"
 	# -M: exits by itself after M events; two probes in one trace
 	prog_start umax 5
 	if BPFBOX_READY=1 start_tool "$TMPD/umax" trace -M 3 "p:$TP:trace_str \"s %d\", arg2" "p:$TP:trace_ts \"t\""; then
@@ -135,6 +135,13 @@ if r=$(requires tracepoint,syscall_tp,cookie); then
 	settle
 	stop_tool
 	same tpexec "$TMPD/tpexec" "$TMPD/trace-exec-me 1"
+	# -K: the kernel stack under each event (tracepoints have one too), then a blank line
+	start_tool "$TMPD/kstack" trace -K -M 1 't:syscalls:sys_enter_openat (STRCMP("'"$f"'", args->filename))'
+	cat "$f" >/dev/null
+	wait "$TOOL_PID"
+	check kstack-exit-0 [ $? -eq 0 ]
+	check kstack-frames grep -q '^        [a-z_][a-z0-9_.]*+0x[0-9a-f]* \[kernel\]$' "$TMPD/kstack"
+	check kstack-blank [ -z "$(tail -n 1 "$TMPD/kstack")" ]
 	check_clean_exits trace 't:syscalls:sys_enter_getppid "%d", $tgid'
 else
 	skip tracepoints "$r"
