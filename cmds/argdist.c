@@ -302,6 +302,31 @@ struct row {
 	uint64_t n;
 };
 
+/* -j: one object per count row and per histogram row (text goes through out_note) */
+enum { J_TIME, J_SPEC, J_EVENT, J_LOW, J_HIGH, J_COUNT };
+static struct out_col jcols[] = {
+	[J_TIME] = { "TIME", "time", 0, OUT_STR, .on = true },
+	[J_SPEC] = { "SPEC", "spec", 0, OUT_STR, .on = true },
+	[J_EVENT] = { "EVENT", "event", 0, OUT_STR },
+	[J_LOW] = { "LOW", "low", 0, OUT_UINT },
+	[J_HIGH] = { "HIGH", "high", 0, OUT_UINT },
+	[J_COUNT] = { "COUNT", "count", 0, OUT_UINT, .on = true },
+};
+static const struct out_table jtable = { jcols, 6 };
+
+static void json_row(const char *time, const char *spec, const char *event, uint64_t low,
+		     uint64_t high, uint64_t count)
+{
+	union out_val v[6] = { [J_TIME].s = time, [J_SPEC].s = spec, [J_EVENT].s = event,
+			       [J_LOW].u = low, [J_HIGH].u = high, [J_COUNT].u = count };
+
+	if (!opt_json)
+		return;
+	jcols[J_EVENT].on = event != NULL;
+	jcols[J_LOW].on = jcols[J_HIGH].on = event == NULL;
+	out_row(&jtable, v);
+}
+
 static int by_count(const void *x, const void *y)
 {
 	const struct row *a = x, *b = y;
@@ -366,7 +391,7 @@ static void stars(char *buf, uint64_t count, uint64_t max, int width)
 }
 
 /* BCC's log2 histogram (spec §3.2) of slots[1..64]. */
-static void histogram(const char *label, const uint64_t *slots)
+static void histogram(const char *time, const char *label, const uint64_t *slots)
 {
 	int top = 0;
 	uint64_t max = 0;
@@ -390,6 +415,7 @@ static void histogram(const char *label, const uint64_t *slots)
 		if (lo == hi)
 			lo--;
 		stars(bar, slots[i], max, top <= 32 ? 40 : 20);
+		json_row(time, label, NULL, lo, hi, slots[i]);
 		if (top <= 32)
 			out_note("%10llu -> %-10llu : %-8llu |%s|\n", (unsigned long long)lo,
 				 (unsigned long long)hi, (unsigned long long)slots[i], bar);
@@ -440,7 +466,7 @@ static int print(struct ad *ad)
 			for (size_t i = 0; i < n; i++)
 				if (rows[i].k.probe == (uint32_t)s && rows[i].k.val[0] <= 64)
 					slots[rows[i].k.val[0]] += rows[i].n;
-			histogram(a->s.label[0] ? a->s.label : a->vtext[0], slots);
+			histogram(t, a->s.label[0] ? a->s.label : a->vtext[0], slots);
 			continue;
 		}
 		out_note("%s\n", a->s.label[0] ? a->s.label : a->text);
@@ -455,6 +481,7 @@ static int print(struct ad *ad)
 				continue;
 			event_text(a, &rows[i].k, ev, sizeof(ev));
 			out_note("\t%-10llu %s\n", (unsigned long long)rows[i].n, ev);
+			json_row(t, a->s.label[0] ? a->s.label : a->text, ev, 0, 0, rows[i].n);
 		}
 	}
 	free(rows);
@@ -529,8 +556,6 @@ int argdist_main(int argc, char **argv)
 	}
 	if (o.pid >= 0 && o.tid >= 0)
 		usage_error(&spec, "-p and -t cannot be used together");
-	if (opt_json)
-		usage_error(&spec, "-j is not supported by argdist yet");
 	ad.nsp = o.counts.n + o.hists.n;
 	ad.sp = calloc((size_t)ad.nsp, sizeof(*ad.sp));
 	ad.owner = calloc(XVM_PROBES_MAX, sizeof(*ad.owner));

@@ -96,6 +96,11 @@ if r=$(requires uprobe,cookie); then
 	# at least 20 ms each: every count in the rows from 2^24 (16.7 ms) up
 	check latency-total [ "$(awk '$1 >= 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/latency.last")" -eq 3 ]
 	check latency-none-below [ "$(awk '$1 < 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/latency.last")" -eq 0 ]
+	# -j: one object per row
+	run_case json 2 -j -C "p:$TP:trace_str():int:\$PID#per process" -H "p:$TP:trace_ts(struct __kernel_timespec *ts):u64:ts->tv_nsec"
+	check json-count grep -q "\"spec\":\"per process\",\"event\":\"\$PID = $PROG_PID\",\"count\":2}\$" "$TMPD/json"
+	check json-hist grep -q '"spec":"ts->tv_nsec","low":512,"high":1023,"count":1}$' "$TMPD/json"
+	check json-no-text lacks "$TMPD/json" "COUNT"
 	# -T: the largest counts only
 	s5="p:$TP:trace_str(char *s, long n):long:n % 2"
 	run_case top 5 -T 1 -C "$s5"
@@ -159,7 +164,6 @@ bad entry-name -C 'r:c:malloc(size_t size):u64:$entry(sz)' "column 36: 'sz' is n
 bad r-param -C 'r:c:malloc(size_t size):u64:size' "column 29: on r: probes, read parameters with \$entry(size)"
 bad strtype -C 't:sched:sched_switch():int:args->prev_comm' "column 28: type mismatch: 'int' is a number but the expression is a string"
 bad member -C 't:sched:sched_switch():int:args->nope' "column 34: tracepoint has no field 'nope'"
-bad json -j '--count=t:sched:sched_switch()' '-j is not supported by argdist yet'
 "$BPFBOX" argdist -p 1 -t 1 -C 't:sched:sched_switch()' >"$TMPD/pt.out" 2>"$TMPD/pt.err"
 check pid-and-tid-exit-2 [ $? -eq 2 ]
 check pid-and-tid-message has "$TMPD/pt.err" "-p and -t cannot be used together"
