@@ -8,6 +8,14 @@
 const volatile __s64 trace_tid = -1;
 const volatile __s64 trace_uid = -1;
 const volatile __s64 trace_self = -1;
+const volatile bool trace_cgroup = false;	/* -c: only tasks under cgroup_map[0] */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_map SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
@@ -28,6 +36,8 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	if (trace_self >= 0 && (pt >> 32) == trace_self)
 		return 0;
 	if (trace_uid >= 0 && (__u32)bpf_get_current_uid_gid() != trace_uid)
+		return 0;
+	if (trace_cgroup && bpf_current_task_under_cgroup(&cgroup_map, 0) != 1)
 		return 0;
 	pr = bpf_map_lookup_elem(&xvm_probes, &id);
 	st = bpf_map_lookup_elem(&xvm_state, &zero);

@@ -4,6 +4,7 @@
  * evaluated in the kernel by the expression VM (DESIGN §6) instead of a compiler.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static struct {
 	long pid, tid, uid, str_size, max_events, pages;
 	bool verbose, self, timestamp, unix_ts, clock, cpu, bin_cmp, kstack, ustack, address;
 	const char *name, *msg;
-	const char *include;
+	const char *include, *cgroup;
 } o = { .pid = -1, .tid = -1, .uid = -1, .str_size = 80 };
 
 static const char *parse_uid(const char *arg, void *dst)
@@ -60,6 +61,8 @@ static const struct opt opts[] = {
 	  &o.unix_ts },
 	{ 'T', "time", OPT_FLAG, NULL, "print time column", &o.clock },
 	{ 'C', "print_cpu", OPT_FLAG, NULL, "print CPU id", &o.cpu },
+	{ 'c', "cgroup-path", OPT_STR, "CGROUP_DIR", "trace only tasks in this cgroup v2 "
+	  "directory (and below)", &o.cgroup, 0, 4096, .complete = "dir" },
 	{ 'n', "name", OPT_STR, "NAME", "only print events whose comm contains NAME", &o.name,
 	  0, 64 },
 	{ 'f', "msg-filter", OPT_STR, "MSG", "only print events whose message contains MSG",
@@ -128,6 +131,7 @@ struct tr {
 	long printed;
 	bool any_action;
 	int stack_fd;
+	int cgroup_fd;
 };
 
 enum { C_TIME, C_CPU, C_PID, C_TID, C_COMM, C_FUNC, C_MSG };
@@ -478,7 +482,7 @@ int trace_main(int argc, char **argv)
 	const struct run_ops ops = { .on_event = on_event };
 	struct probe_cli pc = PROBE_CLI_INIT;
 	struct probe_progs progs;
-	struct tr tr = { 0 };
+	struct tr tr = { .cgroup_fd = -1 };
 	bool mech_used[PROBE_MECH__COUNT] = { 0 };
 	uint32_t nops = 0;
 	struct timespec rt, mono;
@@ -492,6 +496,11 @@ int trace_main(int argc, char **argv)
 		usage_error(&spec, "-u needs -t");
 	if (o.pages && (o.pages & (o.pages - 1)))
 		usage_error(&spec, "-b needs a power of two");
+	if (o.cgroup) {
+		tr.cgroup_fd = open(o.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (tr.cgroup_fd < 0)
+			usage_error(&spec, "-c %s: %s", o.cgroup, strerror(errno));
+	}
 	tr.ntp = argc - first;
 	tr.tp = calloc((size_t)tr.ntp, sizeof(*tr.tp));
 	tr.owner = calloc(XVM_PROBES_MAX, sizeof(*tr.owner));
@@ -522,6 +531,7 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->trace_uid = o.uid;
 	tr.skel->rodata->trace_self = o.self ? -1 : getpid();
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
+	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
 	tr.skel->rodata->xvm_has_loop = verdict__pick("trace", "expressions", NULL) == 0;
 	bpf_map__set_max_entries(tr.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_probes, tr.nids);
@@ -563,6 +573,15 @@ int trace_main(int argc, char **argv)
 	if ((err = fill_maps(&tr))) {
 		err_report(ERR_RUNTIME, err, "filling the expression tables");
 		goto out;
+	}
+	if (o.cgroup) {
+		uint32_t zero = 0;
+
+		if (bpf_map_update_elem(bpf_map__fd(tr.skel->maps.cgroup_map), &zero,
+					&tr.cgroup_fd, BPF_ANY)) {
+			err_msg("-c %s: not a cgroup v2 directory (%s)", o.cgroup, strerror(errno));
+			goto out;
+		}
 	}
 	tr.links = linkset__new();
 	tr.stacks = stacks__new(&(struct stacks_opts){ 0 });
@@ -612,5 +631,7 @@ out:
 	trace_bpf__destroy(tr.skel);
 	free(tr.tp);
 	free(tr.owner);
+	if (tr.cgroup_fd >= 0)
+		close(tr.cgroup_fd);
 	return rc;
 }

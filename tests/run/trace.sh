@@ -95,6 +95,24 @@ s -2"
 	check ufilter-header has "$TMPD/ufilter" "TIME     CPU PID     TID     COMM            FUNC             -"
 	uprobe_case unone 2 -n no-such-comm "p:$TP:trace_str"
 	check unone-empty [ "$(wc -l <"$TMPD/unone")" -eq 1 ]
+	# -c: tasks of one cgroup v2 directory only
+	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	if [ -n "$cg2" ] && mkdir "$cg2/bpfbox-trace-$$" 2>/dev/null; then
+		cgd="$cg2/bpfbox-trace-$$"
+		if BPFBOX_READY=1 start_tool "$TMPD/ucg" trace -c "$cgd" "p:$TP:trace_str \"%d\", arg2"; then
+			"$TP" 3 >/dev/null
+			sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" 2' sh "$cgd" "$TP" >/dev/null
+			settle
+			stop_tool
+			same ucg "$TMPD/ucg" "-1
+-2"
+		else
+			fail ucg "did not start: $(cat "$TMPD/ucg.err")"
+		fi
+		rmdir "$cgd"
+	else
+		skip ucg "no cgroup v2 hierarchy to make a directory in"
+	fi
 	# -j: one object per event
 	uprobe_case ujson 1 -j "p:$TP:trace_str \"%s\", arg1"
 	check ujson-line has "$TMPD/ujson" "\"pid\":$PROG_PID,\"tid\":$PROG_PID,\"comm\":\"traceprog\",\"func\":\"trace_str\",\"msg\":\"item-1\"}"
@@ -182,7 +200,8 @@ fi
 check_usage_errors trace \
 	"-p 1 -L 1 do_sys_open:cannot be used together" \
 	"-u do_sys_open:-u needs -t" \
-	"-b 3 do_sys_open:-b needs a power of two"
+	"-b 3 do_sys_open:-b needs a power of two" \
+	"-c /nonexistent-cgroup do_sys_open:-c /nonexistent-cgroup: No such file or directory"
 bad() {
 	"$BPFBOX" trace "$2" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
 	_rc=$?
