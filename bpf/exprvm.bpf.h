@@ -270,6 +270,19 @@ static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_p
 		struct pt_regs *regs = &st->regs;
 
 		bpf_probe_read_kernel(regs, sizeof(*regs), ctx);
+		if (pr->syscall) {
+			void *inner = (void *)PT_REGS_PARM1(regs);
+
+			st->args[6] = PT_REGS_RC(regs);
+			bpf_probe_read_kernel(regs, sizeof(*regs), inner);
+			st->args[0] = PT_REGS_PARM1_SYSCALL(regs);
+			st->args[1] = PT_REGS_PARM2_SYSCALL(regs);
+			st->args[2] = PT_REGS_PARM3_SYSCALL(regs);
+			st->args[3] = PT_REGS_PARM4_SYSCALL(regs);
+			st->args[4] = PT_REGS_PARM5_SYSCALL(regs);
+			st->args[5] = PT_REGS_PARM6_SYSCALL(regs);
+			return;
+		}
 		st->args[0] = PT_REGS_PARM1(regs);
 		st->args[1] = PT_REGS_PARM2(regs);
 		st->args[2] = PT_REGS_PARM3(regs);

@@ -525,6 +525,10 @@ static int fill_maps(struct ad *ad)
 					.nvals = (uint32_t)a->s.nvals,
 					.entry = ad->entry_of[id] ? 1 : a->entry ? 2 : 0 };
 
+		const struct probe_set *set = ad->entry_of[id] ? &a->erun->set : &a->run->set;
+
+		pr.syscall = set->kind == PROBE_KFUNC &&
+			     expr_probe__syscall_wrapper(set->t[id - set->cookie_base].name);
 		if (bpf_map_update_elem(probes, &id, &pr, 0) ||
 		    bpf_map_update_elem(aps, &id, &ap, 0))
 			return -errno;

@@ -465,6 +465,8 @@ static int fill_maps(struct tr *tr)
 
 		for (int k = 0; k < t->p.nconv; k++)
 			pr.nstr += t->p.conv[k].conv == 's';
+		pr.syscall = t->run->set.kind == PROBE_KFUNC &&
+			     expr_probe__syscall_wrapper(t->run->set.t[id - t->first_id].name);
 		if (bpf_map_update_elem(probes, &id, &pr, 0))
 			return -errno;
 		for (int k = 0; k < t->x.nlits; k++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "expr_probe.h"
+#include "probe_spec.h"
 
 int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env *env,
 		    struct expr_field *fields)
@@ -48,4 +49,12 @@ void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, 
 		snprintf(buf, size, "u:%s:%s", lib, fn);
 	else
 		snprintf(buf, size, "p:%s:%s", lib, fn);
+}
+
+bool expr_probe__syscall_wrapper(const char *name)
+{
+	const char *pre = probe_spec__syscall_prefix();
+	size_t n = strlen(pre);
+
+	return n && !strncmp(name, pre, n) && !strncmp(name + n, "sys_", 4);
 }

@@ -3,6 +3,7 @@
 #ifndef BPFBOX_EXPR_PROBE_H
 #define BPFBOX_EXPR_PROBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "expr.h"
@@ -18,5 +19,9 @@ int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env 
 
 /* The probe engine's pattern naming exactly that function, tracepoint or USDT probe. */
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size);
+
+/* True for an architecture's syscall wrapper (__x64_sys_read): its arguments are in the
+ * pt_regs it is passed, not in its own registers. */
+bool expr_probe__syscall_wrapper(const char *name);
 
 #endif

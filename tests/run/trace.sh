@@ -186,6 +186,14 @@ ret 3333"
 	msgs "$TMPD/kuser" | sort >"$TMPD/kuser.s"
 	check kuser-strings [ "$(cat "$TMPD/kuser.s")" = "$f
 at $f" ]
+	# BCC's first example: sys_read's arguments, read through the syscall wrapper's pt_regs
+	# where the kernel traces the wrapper (every line the same, at least one)
+	start_tool "$TMPD/ksys" trace 'sys_read (arg3 == 3333) "read %d bytes", arg3'
+	dd if="$f" of=/dev/null bs=3333 count=1 2>/dev/null
+	settle
+	stop_tool
+	check ksys-some [ "$(msgs "$TMPD/ksys" | wc -l)" -ge 1 ]
+	check ksys-all [ -z "$(msgs "$TMPD/ksys" | grep -vx 'read 3333 bytes')" ]
 	# the guide's line: no comma between the format and its value
 	start_tool "$TMPD/kguide" trace -M 1 'down_write "%llx" arg1'
 	ls -R /proc/self >/dev/null 2>&1
