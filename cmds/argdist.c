@@ -23,6 +23,7 @@
 #include "out.h"
 #include "probe_cli.h"
 #include "run.h"
+#include "strescape.h"
 #include "verdict.h"
 
 #define SPECS_MAX 32
@@ -336,22 +337,6 @@ static int by_count(const void *x, const void *y)
 	return memcmp(&a->k, &b->k, sizeof(a->k));
 }
 
-/* Text with control characters escaped as \xNN. */
-static void escape(const char *s, size_t max, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < max && s[i] && n + 5 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
-		else
-			buf[n++] = (char)c;
-	}
-	buf[n] = '\0';
-}
-
 /* EVENT: "expr = value, ..." */
 static void event_text(const struct aspec *a, const struct agg_key *k, char *buf, size_t size)
 {
@@ -367,7 +352,7 @@ static void event_text(const struct aspec *a, const struct agg_key *k, char *buf
 		char v[AGG_STR * 4 + 1];
 
 		if (i == a->str_slot)
-			escape(k->str, AGG_STR, v, sizeof(v));
+			str_escape(k->str, AGG_STR, v, sizeof(v));
 		else if (t->kind == ET_INT && t->sign)
 			snprintf(v, sizeof(v), "%lld", (long long)xvm_ext(k->val[i],
 					(unsigned int)t->size, XVM_F_SIGNED));

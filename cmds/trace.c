@@ -23,6 +23,7 @@
 #include "out.h"
 #include "probe_cli.h"
 #include "run.h"
+#include "strescape.h"
 #include "stacks.h"
 #include "tp_format.h"
 #include "trace.skel.h"
@@ -151,22 +152,6 @@ static int __attribute__((noreturn)) probe_error(const struct tprobe *t, const s
 {
 	fprintf(stderr, "trace: probe '%.200s': column %d: %s\n", t->text, e->pos + 1, e->msg);
 	exit(2);
-}
-
-/* Text (the user's, or a kernel string) with control characters escaped as \xNN. */
-static void escape(const char *s, size_t max, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < max && s[i] && n + 5 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
-		else
-			buf[n++] = (char)c;
-	}
-	buf[n] = '\0';
 }
 
 /* Parse, type and lower one probe argument (no I/O but the tracepoint's format file). */
@@ -333,7 +318,7 @@ static void value_text(struct tr *tr, const struct tprobe *t, const struct xvm_e
 
 	switch (c->conv) {
 	case 's':
-		escape(ev->str[i], XVM_STR_MAX, buf, size);
+		str_escape(ev->str[i], XVM_STR_MAX, buf, size);
 		return;
 	case 'd':
 		snprintf(buf, size, "%lld", (long long)xvm_ext(v, (unsigned int)c->size,
@@ -348,7 +333,7 @@ static void value_text(struct tr *tr, const struct tprobe *t, const struct xvm_e
 	case 'c': {
 		char ch[2] = { (char)v, 0 };
 
-		escape(ch, 1, buf, size);
+		str_escape(ch, 1, buf, size);
 		return;
 	}
 	case 'K': {
@@ -406,7 +391,7 @@ static int on_event(void *ctx, const void *data, size_t len)
 		for (int i = 0; i < t->p.nconv; i++)
 			if (t->p.conv[i].conv == 's')
 				return 0;	/* a short record: never printed half */
-	escape(ev->comm, sizeof(ev->comm), comm, sizeof(comm));
+	str_escape(ev->comm, sizeof(ev->comm), comm, sizeof(comm));
 	if (o.name && !strstr(comm, o.name))
 		return 0;
 	for (int i = 0; i < t->p.nconv; i++) {

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "expr.h"
+#include "strescape.h"
 #include "tp_format.h"
 #include "trace_probe.h"
 
@@ -415,6 +416,18 @@ static void test_describe(void **state)
 	assert_string_equal(buf, "load    +24 u4 s user");
 }
 
+static void test_escape(void **state)
+{
+	char buf[16];
+
+	str_escape("a\nb\x1b[31m\x7f", 64, buf, sizeof(buf));
+	assert_string_equal(buf, "a\\x0ab\\x1b[31m");
+	str_escape("abcdef", 3, buf, sizeof(buf));
+	assert_string_equal(buf, "abc");
+	str_escape("\x01\x02\x03\x04", 64, buf, 12);	/* never a cut escape */
+	assert_string_equal(buf, "\\x01\\x02");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_probe_grammar),
 		cmocka_unit_test(test_format_file),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
