@@ -158,7 +158,14 @@ if r=$(requires tracepoint,syscall_tp,cookie); then
 	cat "$f" >/dev/null
 	wait "$TOOL_PID"
 	check kstack-exit-0 [ $? -eq 0 ]
-	check kstack-frames grep -q '^        [a-z_][a-z0-9_.]*+0x[0-9a-f]* \[kernel\]$' "$TMPD/kstack"
+	# frames, or BCC's failed stack id (6.1's tracepoints give -EFAULT; kprobes are tested
+	# for frames below)
+	if grep -q '^        [A-Za-z_][A-Za-z0-9_.]*+0x[0-9a-f]* \[kernel\]$' "$TMPD/kstack" ||
+		grep -qx '        -[0-9][0-9]*' "$TMPD/kstack"; then
+		pass kstack-frames
+	else
+		fail kstack-frames "no kernel frame in: $(head -c 600 "$TMPD/kstack" | tr '\n' '|')"
+	fi
 	check kstack-blank [ -z "$(tail -n 1 "$TMPD/kstack")" ]
 	check_clean_exits trace 't:syscalls:sys_enter_getppid "%d", $tgid'
 else
@@ -186,6 +193,12 @@ ret 3333"
 	msgs "$TMPD/kuser" | sort >"$TMPD/kuser.s"
 	check kuser-strings [ "$(cat "$TMPD/kuser.s")" = "$f
 at $f" ]
+	# -K on a kernel function: its callers, symbolized
+	start_tool "$TMPD/kkstack" trace -K -M 1 'p::vfs_read (arg3 == 3333)'
+	dd if="$f" of=/dev/null bs=3333 count=1 2>/dev/null
+	wait "$TOOL_PID"
+	check kkstack-exit-0 [ $? -eq 0 ]
+	check kkstack-caller grep -q '^        ksys_read+0x[0-9a-f]* \[kernel\]$' "$TMPD/kkstack"
 	# BCC's first example: sys_read's arguments, read through the syscall wrapper's pt_regs
 	# where the kernel traces the wrapper (every line the same, at least one)
 	start_tool "$TMPD/ksys" trace 'sys_read (arg3 == 3333) "read %d bytes", arg3'
