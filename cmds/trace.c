@@ -523,11 +523,17 @@ int trace_main(int argc, char **argv)
 	bpf_map__set_max_entries(tr.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_probes, tr.nids);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_lits, tr.nids * XVM_VALS);
-	if (o.pages)
-		bpf_map__set_max_entries(tr.skel->maps.events, (uint32_t)(o.pages * 4096 *
-					 libbpf_num_possible_cpus()));
-	else
+	if (o.pages) {
+		/* BCC's per-CPU pages, as one ring: a power of two, at most 1 GB */
+		uint64_t want = (uint64_t)o.pages * 4096 * (uint64_t)libbpf_num_possible_cpus();
+		uint64_t ring = 4096;
+
+		while (ring < want && ring < (1ull << 30))
+			ring <<= 1;
+		bpf_map__set_max_entries(tr.skel->maps.events, (uint32_t)ring);
+	} else {
 		bpf_map__set_max_entries(tr.skel->maps.events, 4u << 20);
+	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
 	progs = (struct probe_progs){ .prog = {

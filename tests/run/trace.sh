@@ -93,7 +93,7 @@ s -2"
 	uprobe_case ufilter 3 -f "item-2" -n traceprog -C -T "p:$TP:trace_str \"%s\", arg1"
 	check ufilter-one [ "$(msgs "$TMPD/ufilter" | awk '{ print $NF }')" = item-2 ]
 	check ufilter-header has "$TMPD/ufilter" "TIME     CPU PID     TID     COMM            FUNC             -"
-	uprobe_case unone 2 -n no-such-comm "p:$TP:trace_str"
+	uprobe_case unone 2 -b 8 -n no-such-comm "p:$TP:trace_str"
 	check unone-empty [ "$(wc -l <"$TMPD/unone")" -eq 1 ]
 	# -c: tasks of one cgroup v2 directory only
 	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
