@@ -33,6 +33,7 @@
 static struct {
 	long pid, tid, uid, str_size, max_events, pages;
 	bool verbose, self, timestamp, unix_ts, clock, cpu, bin_cmp, kstack, ustack, address;
+	bool aggregate;
 	const char *name, *msg;
 	const char *include, *cgroup;
 } o = { .pid = -1, .tid = -1, .uid = -1, .str_size = 80 };
@@ -72,6 +73,8 @@ static const struct opt opts[] = {
 	{ 'K', "kernel-stack", OPT_FLAG, NULL, "output kernel stack trace", &o.kstack },
 	{ 'U', "user-stack", OPT_FLAG, NULL, "output user stack trace", &o.ustack },
 	{ 'a', "address", OPT_FLAG, NULL, "print virtual address in stacks", &o.address },
+	{ 'A', "aggregate", OPT_FLAG, NULL, "with -M: count identical events and print each "
+	  "once, most frequent first", &o.aggregate },
 	{ 'I', "include", OPT_STR, "HEADER", "accepted for BCC compatibility: types come from "
 	  "the kernel's BTF", &o.include, 0, 4096, .complete = "file" },
 	{ 'b', "buffer-pages", OPT_LONG, "PAGES", "ring buffer size in pages per CPU, a power "
@@ -131,6 +134,8 @@ struct tr {
 	uint64_t start_ns, mono_to_real_ns;
 	long printed;
 	bool any_action;
+	struct agg { char *text; uint64_t n; } *agg;	/* -A: distinct events */
+	size_t nagg, aggcap;
 	int stack_fd;
 	int cgroup_fd;
 };
@@ -375,6 +380,69 @@ static void print_stack(struct tr *tr, const struct xvm_event *ev, int64_t id, b
 	}
 }
 
+/* -A: an event's block (line and stacks) is rendered into memory, then counted. */
+static char *agg_buf;
+static size_t agg_len;
+static FILE *agg_f;
+
+static int aggregate_begin(void)
+{
+	agg_f = open_memstream(&agg_buf, &agg_len);
+	if (!agg_f)
+		return -ENOMEM;
+	out_init(agg_f);
+	return 0;
+}
+
+static int aggregate_end(struct tr *tr)
+{
+	int err = fclose(agg_f) ? -ENOMEM : 0;
+
+	out_init(stdout);
+	agg_f = NULL;
+	if (err)
+		return err;
+	for (size_t i = 0; i < tr->nagg; i++)
+		if (!strcmp(tr->agg[i].text, agg_buf)) {
+			tr->agg[i].n++;
+			free(agg_buf);
+			return 0;
+		}
+	if (tr->nagg == tr->aggcap) {
+		size_t cap = tr->aggcap ? tr->aggcap * 2 : 64;
+		struct agg *a = realloc(tr->agg, cap * sizeof(*a));
+
+		if (!a) {
+			free(agg_buf);
+			return -ENOMEM;
+		}
+		tr->agg = a;
+		tr->aggcap = cap;
+	}
+	tr->agg[tr->nagg].text = agg_buf;
+	tr->agg[tr->nagg++].n = 1;
+	return 0;
+}
+
+static int by_count_desc(const void *x, const void *y)
+{
+	const struct agg *a = x, *b = y;
+
+	return a->n != b->n ? (a->n < b->n ? 1 : -1) : strcmp(a->text, b->text);
+}
+
+/* BCC's -A report: each distinct block, "-->COUNT n" and a blank line, most frequent first */
+static int aggregate_print(struct tr *tr)
+{
+	FILE *f = out_file();
+
+	qsort(tr->agg, tr->nagg, sizeof(*tr->agg), by_count_desc);
+	for (size_t i = 0; i < tr->nagg; i++)
+		fprintf(f, "%s-->COUNT %llu\n\n", tr->agg[i].text,
+			(unsigned long long)tr->agg[i].n);
+	return out_flush();
+}
+
 static int on_event(void *ctx, const void *data, size_t len)
 {
 	struct tr *tr = ctx;
@@ -401,6 +469,8 @@ static int on_event(void *ctx, const void *data, size_t len)
 	trace_probe__render(&t->p, vp, msg, sizeof(msg));
 	if (o.msg && !strstr(msg, o.msg))
 		return 0;
+	if (o.aggregate && aggregate_begin())
+		return -ENOMEM;
 	time_text(tr, ev, tm, sizeof(tm));
 	row[C_TIME].s = tm;
 	row[C_CPU].u = ev->cpu;
@@ -416,6 +486,13 @@ static int on_event(void *ctx, const void *data, size_t len)
 		if (ev->ustack != -1)
 			print_stack(tr, ev, ev->ustack, true);
 		out_note("\n");
+	}
+	if (o.aggregate) {
+		if (aggregate_end(tr))
+			return -ENOMEM;
+		if (++tr->printed < o.max_events)
+			return 0;
+		return aggregate_print(tr) ? -EPIPE : 1;
 	}
 	if (out_flush())
 		return -EPIPE;
@@ -483,6 +560,8 @@ int trace_main(int argc, char **argv)
 		usage_error(&spec, "-u needs -t");
 	if (o.pages && (o.pages & (o.pages - 1)))
 		usage_error(&spec, "-b needs a power of two");
+	if (o.aggregate && !o.max_events)
+		usage_error(&spec, "-A needs -M");
 	if (o.cgroup) {
 		tr.cgroup_fd = open(o.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (tr.cgroup_fd < 0)
@@ -624,6 +703,9 @@ out:
 	trace_bpf__destroy(tr.skel);
 	free(tr.tp);
 	free(tr.owner);
+	for (size_t i = 0; i < tr.nagg; i++)
+		free(tr.agg[i].text);
+	free(tr.agg);
 	if (tr.cgroup_fd >= 0)
 		close(tr.cgroup_fd);
 	return rc;

@@ -89,6 +89,19 @@ s -2"
 	else
 		fail umax "did not start: $(cat "$TMPD/umax.err")"
 	fi
+	# -A: identical events counted, most frequent first, after -M events
+	prog_start uagg 5
+	if BPFBOX_READY=1 start_tool "$TMPD/uagg" trace -A -M 5 "p:$TP:trace_str \"%d\", (long)arg2 % 2"; then
+		kill -USR1 "$PROG_PID"
+		wait "$PROG_PID"
+		wait "$TOOL_PID"
+		check uagg-exit-0 [ $? -eq 0 ]
+		awk 'NR > 1 && NF { print ($1 == "-->COUNT") ? $0 : $NF }' "$TMPD/uagg" >"$TMPD/uagg.got"
+		printf '%s\n' -1 "-->COUNT 3" 0 "-->COUNT 2" >"$TMPD/uagg.want"
+		check uagg-blocks cmp -s "$TMPD/uagg.got" "$TMPD/uagg.want"
+	else
+		fail uagg "did not start: $(cat "$TMPD/uagg.err")"
+	fi
 	# -f and -n filter in user space; -C and -T add columns
 	uprobe_case ufilter 3 -f "item-2" -n traceprog -C -T "p:$TP:trace_str \"%s\", arg1"
 	check ufilter-one [ "$(msgs "$TMPD/ufilter" | awk '{ print $NF }')" = item-2 ]
@@ -222,6 +235,7 @@ check_usage_errors trace \
 	"-p 1 -L 1 do_sys_open:cannot be used together" \
 	"-u do_sys_open:-u needs -t" \
 	"-b 3 do_sys_open:-b needs a power of two" \
+	"-A do_sys_open:-A needs -M" \
 	"-c /nonexistent-cgroup do_sys_open:-c /nonexistent-cgroup: No such file or directory"
 bad() {
 	"$BPFBOX" trace "$2" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
