@@ -118,14 +118,24 @@ if r=$(requires kprobe,cookie); then
 	rows kread "$TMPD/kread" "$s6" "1          count = 3333, file->f_path.dentry->d_name.name = argdist-read-me"
 	# the guide's own line, where the kernel has prep_new_page out of line (6.1 inlines it:
 	# then the page allocator's entry, whose second argument is the order as well)
-	if grep -qx 'prep_new_page' /sys/kernel/tracing/available_filter_functions 2>/dev/null ||
-		grep -qx 'prep_new_page' /sys/kernel/debug/tracing/available_filter_functions 2>/dev/null; then
-		s7="p::prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags):u64:order"
+	aff=/sys/kernel/tracing/available_filter_functions
+	[ -r "$aff" ] || aff=/sys/kernel/debug/tracing/available_filter_functions
+	s7=
+	for fn in prep_new_page __alloc_pages __alloc_pages_noprof; do
+		grep -qx "$fn" "$aff" 2>/dev/null || continue
+		if [ $fn = prep_new_page ]; then
+			s7="p::prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags):u64:order"
+		else
+			s7="p::$fn(gfp_t gfp, unsigned int order):u64:order"
+		fi
+		break
+	done
+	if [ -n "$s7" ]; then
+		RUN="ls -R /proc/self" run_case guide 0 -C "$s7"
+		check guide-rows grep -q '^	[0-9][0-9]* *order = [0-9][0-9]*$' "$TMPD/guide"
 	else
-		s7="p::__alloc_pages(gfp_t gfp, unsigned int order):u64:order"
+		skip guide "no page allocator entry this kernel can probe"
 	fi
-	RUN="ls -R /proc/self" run_case guide 0 -C "$s7"
-	check guide-rows grep -q '^	[0-9][0-9]* *order = [0-9][0-9]*$' "$TMPD/guide"
 else
 	skip kernel-functions "$r"
 fi
