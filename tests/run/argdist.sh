@@ -117,11 +117,11 @@ if r=$(requires kprobe,cookie); then
 	RUN="dd if=$f of=/dev/null bs=3333 count=1" run_case kread 0 -C "$s6"
 	rows kread "$TMPD/kread" "$s6" "1          count = 3333, file->f_path.dentry->d_name.name = argdist-read-me"
 	# the guide's own line, where the kernel has prep_new_page out of line (6.1 inlines it:
-	# then the page allocator's entry, whose second argument is the order as well)
+	# then the page allocator's entry of that kernel, whose second argument is the order too)
 	aff=/sys/kernel/tracing/available_filter_functions
 	[ -r "$aff" ] || aff=/sys/kernel/debug/tracing/available_filter_functions
 	s7=
-	for fn in prep_new_page __alloc_pages __alloc_pages_noprof; do
+	for fn in prep_new_page __alloc_pages __alloc_frozen_pages_noprof __alloc_pages_noprof; do
 		grep -qx "$fn" "$aff" 2>/dev/null || continue
 		if [ $fn = prep_new_page ]; then
 			s7="p::prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags):u64:order"
