@@ -55,20 +55,50 @@ static __always_inline void *reserve(__u64 len)
 }
 
 /*
- * Raw syscall tracepoints (sys_enter, sys_exit) pass the user registers. The number at exit
- * comes from them; syscalls of 32-bit tasks (ia32, aarch32) use another numbering and are
- * left out, as the syscalls:* trace events leave them out.
+ * Raw syscall tracepoints (sys_enter, sys_exit) pass the user registers. Their layout is the
+ * architecture's syscall ABI, fixed for good, so they are read at plain offsets: a CO-RE
+ * relocation would cost a scan of the kernel's whole BTF at load (~3 ms here per type).
+ * Syscalls of 32-bit tasks (ia32, aarch32) use another numbering and are left out, as the
+ * syscalls:* trace events leave them out.
  */
-static __always_inline long syscall_nr(struct pt_regs *regs)
-{
 #if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, orig_ax);
+struct sys_regs {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax;
+};
+#define SYS_ARG1 di
+#define SYS_ARG2 si
+#define SYS_ARG3 dx
+#define SYS_ARG4 r10
+#define SYS_NR orig_ax
 #elif defined(__TARGET_ARCH_arm64)
-	return BPF_CORE_READ(regs, syscallno);
+struct sys_regs {
+	unsigned long regs[31], sp, pc, pstate, orig_x0;
+	int syscallno;		/* a typed (tp_btf) load must match the kernel's s32 */
+};
+#define SYS_ARG1 orig_x0
+#define SYS_ARG2 regs[1]
+#define SYS_ARG3 regs[2]
+#define SYS_ARG4 regs[3]
+#define SYS_NR syscallno
+#endif
+
+/* sys_reg(regs, SYS_ARG1): one register of a raw syscall tracepoint's REGS. */
+#define sys_reg(regs, field) ({							\
+	unsigned long __v = 0;							\
+	bpf_probe_read_kernel(&__v, sizeof(__v), &((struct sys_regs *)(regs))->field);	\
+	__v;									\
+})
+
+static __always_inline long syscall_nr(void *regs)
+{
+#if defined(__TARGET_ARCH_arm64)
+	return (int)sys_reg(regs, SYS_NR);
+#else
+	return sys_reg(regs, SYS_NR);
 #endif
 }
 
-static __always_inline bool compat_syscall(struct pt_regs *regs)
+static __always_inline bool compat_syscall(void *regs)
 {
 #if defined(__TARGET_ARCH_x86)
 	/* TS_COMPAT: in an ia32 system call (int $0x80 from 64-bit code too) */
@@ -77,7 +107,7 @@ static __always_inline bool compat_syscall(struct pt_regs *regs)
 	return BPF_CORE_READ(t, thread_info.status) & 0x0002;
 #elif defined(__TARGET_ARCH_arm64)
 	/* PSR_MODE32_BIT in the saved PSTATE: an AArch32 task */
-	return BPF_CORE_READ(regs, pstate) & 0x10;
+	return sys_reg(regs, pstate) & 0x10;
 #endif
 }
 
@@ -85,6 +115,8 @@ static __always_inline bool compat_syscall(struct pt_regs *regs)
  * Commits a record from reserve(sizeof(*p)). The reservation already counts in the ring's
  * fill (8-byte header, length rounded up to 8), so the ring was empty if that is all it holds.
  */
-#define submit(p) bpf_ringbuf_submit((p), wake_flag(((sizeof(*(p)) + 7) & ~7ull) + 8))
+#define submit(p) submit_len((p), sizeof(*(p)))
+/* The same for a record reserved shorter than its type (LEN bytes). */
+#define submit_len(p, len) bpf_ringbuf_submit((p), wake_flag((((len) + 7) & ~7ull) + 8))
 
 #endif

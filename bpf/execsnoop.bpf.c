@@ -27,6 +27,20 @@ struct {
 	__type(value, struct execsnoop_args);
 } scratch SEC(".maps");
 
+/*
+ * Threads whose exec lost its argument record (a full ring). Their outcome is dropped too and
+ * the exec counted once as lost: losses are reported in execs, not in records.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} args_lost SEC(".maps");
+
+/* A failure's record ends before the file name, which only successes without an entry use. */
+#define DONE_FAILED_SIZE offsetof(struct execsnoop_done, filename)
+
 static __always_inline __u32 parent_tgid(struct task_struct *task)
 {
 	return BPF_CORE_READ(task, real_parent, tgid);
@@ -75,7 +89,7 @@ __noinline int append_arg(unsigned long uptr)
 SEC("raw_tp/sys_enter")
 int exec_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	void *regs = (void *)ctx->args[0];
 	long nr = (long)ctx->args[1];
 	bool at = nr == NR_EXECVEAT;
 	const char *const *argv;
@@ -86,10 +100,8 @@ int exec_enter(struct bpf_raw_tracepoint_args *ctx)
 
 	if ((nr != NR_EXECVE && !at) || compat_syscall(regs))
 		return 0;
-	argv = (const char *const *)(at ? PT_REGS_PARM3_CORE_SYSCALL(regs)
-				      : PT_REGS_PARM2_CORE_SYSCALL(regs));
-	arg = (const char *)(at ? PT_REGS_PARM2_CORE_SYSCALL(regs)
-			     : PT_REGS_PARM1_CORE_SYSCALL(regs));
+	argv = (const char *const *)(at ? sys_reg(regs, SYS_ARG3) : sys_reg(regs, SYS_ARG2));
+	arg = (const char *)(at ? sys_reg(regs, SYS_ARG2) : sys_reg(regs, SYS_ARG1));
 	id = bpf_get_current_pid_tgid();
 	if (!filter_task())
 		return 0;
@@ -122,15 +134,30 @@ int exec_enter(struct bpf_raw_tracepoint_args *ctx)
 	off = e->size;
 	if (off > EXECSNOOP_DATA_SIZE + EXECSNOOP_ARG_LEN)
 		off = EXECSNOOP_DATA_SIZE + EXECSNOOP_ARG_LEN;
-	emit(e, offsetof(struct execsnoop_args, data) + off);
+	if (bpf_ringbuf_output(&events, e, offsetof(struct execsnoop_args, data) + off,
+			       wake_flag(0))) {
+		__u8 one = 1;
+
+		bpf_map_update_elem(&args_lost, &e->tid, &one, BPF_ANY);
+	}
 	return 0;
 }
 
-static __always_inline struct execsnoop_done *done_begin(void)
+/*
+ * Reserves the outcome record of the exec thread TID began (SIZE bytes of it), or counts the
+ * exec as lost: when the ring is full, or when its argument record was lost.
+ */
+static __always_inline struct execsnoop_done *done_begin(__u32 tid, __u64 size)
 {
-	struct execsnoop_done *d = reserve(sizeof(*d));
+	struct execsnoop_done *d;
 	struct task_struct *task;
 
+	if (bpf_map_lookup_elem(&args_lost, &tid)) {
+		bpf_map_delete_elem(&args_lost, &tid);
+		__sync_fetch_and_add(&lost_events, 1);
+		return NULL;
+	}
+	d = reserve(size);
 	if (!d)
 		return NULL;
 	task = (struct task_struct *)bpf_get_current_task();
@@ -141,7 +168,7 @@ static __always_inline struct execsnoop_done *done_begin(void)
 	d->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(d->comm, sizeof(d->comm));
 	BPF_CORE_READ_STR_INTO(&d->pcomm, task, real_parent, comm);
-	d->filename[0] = 0;
+	d->tid = tid;
 	return d;
 }
 
@@ -159,10 +186,9 @@ int exec_done(struct bpf_raw_tracepoint_args *ctx)
 
 	if (filter_uid >= 0 && (__u32)bpf_get_current_uid_gid() != filter_uid)
 		return 0;
-	d = done_begin();
+	d = done_begin((__u32)ctx->args[1], sizeof(*d));
 	if (!d)
 		return 0;
-	d->tid = (__u32)ctx->args[1];
 	d->ret = 0;
 	bpf_probe_read_kernel_str(d->filename, sizeof(d->filename), BPF_CORE_READ(bprm, filename));
 	submit(d);
@@ -173,7 +199,7 @@ int exec_done(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sys_exit")
 int exec_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	void *regs = (void *)ctx->args[0];
 	long ret = (long)ctx->args[1], nr;
 	struct execsnoop_done *d;
 
@@ -184,11 +210,10 @@ int exec_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (!filter_task())
 		return 0;
-	d = done_begin();
+	d = done_begin((__u32)bpf_get_current_pid_tgid(), DONE_FAILED_SIZE);
 	if (!d)
 		return 0;
-	d->tid = (__u32)bpf_get_current_pid_tgid();
 	d->ret = ret;
-	submit(d);
+	submit_len(d, DONE_FAILED_SIZE);
 	return 0;
 }

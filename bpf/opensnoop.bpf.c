@@ -84,23 +84,23 @@ static __always_inline bool is_open(long nr)
 SEC("raw_tp/sys_enter")
 int open_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	void *regs = (void *)ctx->args[0];
 	long nr = (long)ctx->args[1];
 	unsigned long a0, a1, a2;
 	struct open_how how = {};
 
 	if (!is_open(nr) || compat_syscall(regs))
 		return 0;
-	a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	a0 = sys_reg(regs, SYS_ARG1);
+	a1 = sys_reg(regs, SYS_ARG2);
+	a2 = sys_reg(regs, SYS_ARG3);
 	if (nr == NR_OPEN)
 		return on_enter(AT_FDCWD_, (const char *)a0, a1, a2);
 	/* creat() is open(path, O_CREAT|O_WRONLY|O_TRUNC, mode) */
 	if (nr == NR_CREAT)
 		return on_enter(AT_FDCWD_, (const char *)a0, O_CREAT_ | O_WRONLY_ | O_TRUNC_, a1);
 	if (nr == NR_OPENAT)
-		return on_enter(a0, (const char *)a1, a2, PT_REGS_PARM4_CORE_SYSCALL(regs));
+		return on_enter(a0, (const char *)a1, a2, sys_reg(regs, SYS_ARG4));
 	/* openat2: an unreadable struct fails the syscall with EFAULT; it is still reported */
 	bpf_probe_read_user(&how, sizeof(how), (void *)a2);
 	return on_enter(a0, (const char *)a1, how.flags, how.mode);
@@ -239,10 +239,11 @@ out:
 SEC("tp_btf/sys_exit")
 int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 {
-#if defined(__TARGET_ARCH_x86)
-	long nr = regs->orig_ax;
-#elif defined(__TARGET_ARCH_arm64)
-	long nr = regs->syscallno;
+	/* typed: a plain load, checked by the verifier against the kernel's own layout */
+#if defined(__TARGET_ARCH_arm64)
+	long nr = (int)((struct sys_regs *)regs)->SYS_NR;
+#else
+	long nr = ((struct sys_regs *)regs)->SYS_NR;
 #endif
 
 	if (!is_open(nr) || compat_syscall(regs))
@@ -253,7 +254,7 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 SEC("raw_tp/sys_exit")
 int open_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	void *regs = (void *)ctx->args[0];
 
 	if (!is_open(syscall_nr(regs)) || compat_syscall(regs))
 		return 0;

@@ -127,6 +127,10 @@ static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
 	mod = strstr(buf, " [");
 	if (mod)
 		*mod = '\0';
+	/* names come from files other users control: no control characters reach the terminal */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = '?';
 	if (o.address)
 		out_note("  %-16" PRIx64 " %s\n", addr, buf);
 	else
@@ -143,6 +147,10 @@ static void print_block(struct sc *sc, const struct entry *v, int nk, int nu, ui
 		out_note("    --\n");
 	for (int i = 0; u && i < nu; i++)
 		frame(sc, false, upid, sc->uips[i]);
+	/* hits whose stack walk found nothing (e.g. a user frame chain the kernel could not
+	 * read at that moment): counted, not dropped as BCC does */
+	if ((!k || !nk) && (!u || !nu))
+		out_note("  [Missed Stack]\n");
 	if (o.per_pid && o.p.pid < 0)
 		out_note("    %.*s [%u]\n", STACKCOUNT_COMM_LEN, v->k.comm, v->k.pid);
 	out_note("    %" PRIu64 "\n\n", v->count);

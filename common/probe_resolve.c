@@ -57,6 +57,16 @@ void probe_set__free(struct probe_set *set)
 	set->n = set->cap = 0;
 }
 
+/* Names from files other users control end up in our output: none with control characters
+ * (a pattern could not name them anyway, except through a wildcard). */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static int add_kfunc(const char *name, void *ctx)
 {
 	return add(ctx, name, NULL, 0);
@@ -158,7 +168,8 @@ static int on_sym(const struct elf_sym *sym, void *c)
 
 	/* BCC matches the names as the symbol table spells them; "f.cold" is a part of f that
 	 * is never called, only jumped to */
-	if (strstr(sym->raw, ".cold") || !probe_spec__match(u->spec, sym->raw) || tfind(&sym->addr, &u->addrs, cmp_u64) ||
+	if (strstr(sym->raw, ".cold") || !printable(sym->raw) ||
+	    !probe_spec__match(u->spec, sym->raw) || tfind(&sym->addr, &u->addrs, cmp_u64) ||
 	    tfind(sym->raw, &u->names, cmp_plain))
 		return 0;
 	if (elf_syms__vaddr_to_off(u->es, sym->addr, &off))
@@ -199,7 +210,8 @@ static int usdts(const struct probe_spec *s, int fd, struct probe_set *set)
 	if (n < 0)
 		return n;
 	for (int i = 0; !err && i < n; i++)
-		if (probe_spec__match(s, p[i].name))
+		if (printable(p[i].name) && printable(p[i].provider) &&
+		    probe_spec__match(s, p[i].name))
 			err = add(set, p[i].name, p[i].provider, 0);
 	free(p);
 	return err;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 
 #include "err.h"
@@ -47,14 +48,17 @@ void run_setup(const char *applet)
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 }
 
-void run_report_lost(uint64_t total)
+void run_report_lost(uint64_t total, bool final)
 {
-	static uint64_t reported;
+	static uint64_t reported, at;
+	uint64_t now = now_ns_mono();
 
-	if (total > reported) {
+	/* at most a line a second while running: a flood of them would only add to the load */
+	if (total > reported && (final || !at || now - at >= 1000000000ull)) {
 		err_msg("lost %" PRIu64 " events (%" PRIu64 " in total): the ring buffer was full",
 			total - reported, total);
 		reported = total;
+		at = now;
 	}
 }
 
@@ -85,12 +89,39 @@ static long ms_until(uint64_t deadline_ns)
 	return deadline_ns > now ? (long)((deadline_ns - now + 999999) / 1000000) : 0;
 }
 
+/*
+ * How long after a drain began the next may wait: the drain period, or less when at the
+ * rate records came in (BYTES in the last SPAN ns) the ring would be a quarter full sooner.
+ * The kernel side wakes the reader past a quarter, but not while it sleeps here.
+ */
+static uint64_t pause_ns(const struct ring *ring, size_t bytes, uint64_t span)
+{
+	size_t size = ring__size(ring), fill = ring__avail_data_size(ring);
+	uint64_t pause = RUN_DRAIN_MS * 1000000ull, room;
+
+	if (fill >= size / 4)
+		return 0;
+	room = size / 4 - fill;
+	/* bytes per span vs room: room / (bytes / span), in integers without overflow */
+	if (bytes && span && room < (double)bytes * pause / span)
+		pause = (uint64_t)((double)room * span / bytes);
+	return pause;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { ns / 1000000000ull, ns % 1000000000ull };
+
+	nanosleep(&ts, NULL);
+}
+
 int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 {
 	struct drain_ctx d = { .ops = ops, .ctx = ctx };
 	struct ring_buffer *rb = NULL;
 	uint64_t start = now_ns_mono(), next_tick = 0, end = 0;
-	size_t busy = 0;
+	struct ring *ring = NULL;
+	uint64_t last = start;	/* when the previous drain began */
 	bool first = true;
 	int err = 0;
 
@@ -98,8 +129,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		rb = ring_buffer__new(bpf_map__fd(cfg->events), on_record, &d, NULL);
 		if (!rb)
 			return err_report(ERR_RUNTIME, -errno, "cannot open the ring buffer"), -errno;
-		/* a drain this big means the ring is filling: keep draining, no pause */
-		busy = bpf_map__max_entries(cfg->events) / 8;
+		ring = ring_buffer__ring(rb, 0);
 	}
 	if (cfg->interval_ms)
 		next_tick = start + cfg->interval_ms * 1000000ull;
@@ -148,7 +178,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 			poll(NULL, 0, timeout);
 		}
 		if (cfg->lost)
-			run_report_lost(*cfg->lost);
+			run_report_lost(*cfg->lost, false);
 		if (next_tick && now_ns_mono() >= next_tick) {
 			next_tick += cfg->interval_ms * 1000000ull;
 			if (ops->on_tick && ops->on_tick(ctx))
@@ -159,15 +189,18 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		if (out_flush() == -EPIPE)
 			break;
 		/* batch: let records gather for the rest of the period, unless the ring is filling */
-		if (rb && d.bytes && d.bytes < busy) {
-			uint64_t until = woke + RUN_DRAIN_MS * 1000000ull;
+		if (rb && d.bytes) {
+			uint64_t until = woke + pause_ns(ring, d.bytes, woke - last), now;
 
+			last = woke;
 			if (end && end < until)
 				until = end;
 			if (next_tick && next_tick < until)
 				until = next_tick;
-			if (until > now_ns_mono())
-				poll(NULL, 0, ms_until(until));
+			now = now_ns_mono();
+			/* a signal that came during the drain must not wait out the pause */
+			if (until > now && !stopping)
+				sleep_ns(until - now);
 		}
 	}
 	if (cfg->links) {
@@ -183,7 +216,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 	if (ops->on_exit && !out_closed())
 		ops->on_exit(ctx);
 	if (cfg->lost)
-		run_report_lost(*cfg->lost);
+		run_report_lost(*cfg->lost, true);
 	out_flush();
 	ring_buffer__free(rb);
 	return d.rc < 0 ? d.rc : err;

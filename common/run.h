@@ -55,7 +55,8 @@ bool run_stopping(void);
 /* Ask the loop to end (e.g. -M reached). */
 void run_stop(void);
 
-/* Reports lost events (delta since the last call) on stderr; called by the loop. */
-void run_report_lost(uint64_t total);
+/* Reports lost events (those since the last report) on stderr, at most once a second unless
+ * FINAL; called by the loop. */
+void run_report_lost(uint64_t total, bool final);
 
 #endif

@@ -160,3 +160,28 @@ check_closed_pipe() {
 	# shellcheck disable=SC2086 # a list of ids
 	check closed-pipe-no-bpf-left bpf_progs_gone $_ids
 }
+
+# block_device: a block device for O_DIRECT tests (4 MiB at least): a loop device on a file of
+# our own, else null_blk's nullb0 (brd's ram disks are bio-based: they make no requests, so
+# block_rq_* never fire for them). Sets DEV and LOOP (the loop device to release with
+# block_device_release), or leaves DEV empty with the reason in BLOCK_WHY.
+block_device() {
+	DEV= LOOP= BLOCK_WHY=
+	if [ -e /dev/loop-control ] && command -v losetup >/dev/null 2>&1; then
+		dd if=/dev/zero of="$TMPD/disk.img" bs=1048576 count=8 2>/dev/null
+		for _try in 1 2 3 4 5; do
+			_l=$(losetup -f 2>/dev/null) && [ -n "$_l" ] &&
+				losetup "$_l" "$TMPD/disk.img" 2>/dev/null && { LOOP=$_l; DEV=$_l; break; }
+			sleep 0.2
+		done
+	fi
+	if [ -z "$DEV" ] && [ -b /dev/nullb0 ]; then
+		DEV=/dev/nullb0
+	fi
+	if [ -z "$DEV" ]; then
+		BLOCK_WHY="no loop device (loop-control: $([ -e /dev/loop-control ] && echo yes || echo no), losetup: $(command -v losetup >/dev/null && echo yes || echo no)) and no /dev/nullb0"
+		[ -b /dev/ram0 ] && BLOCK_WHY="$BLOCK_WHY; /dev/ram0 exists but brd is bio-based and makes no requests"
+	fi
+	[ -n "$DEV" ]
+}
+block_device_release() { [ -z "$LOOP" ] || losetup -d "$LOOP" 2>/dev/null; }

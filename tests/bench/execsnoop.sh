@@ -48,8 +48,8 @@ median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }
 
 # 1. Start to first event. Each tracer starts while exectick is exec'd every millisecond, and
 # the time to the first line naming exectick is taken, alternating the two tracers so that a
-# change in machine load hits both. bpfbox goes first: it mounts tracefs when needed, which the
-# minimal tracer relies on. The first run of each warms the caches and is not counted.
+# change in machine load hits both (run.sh mounts tracefs, which the minimal tracer needs).
+# The first run of each warms the caches and is not counted.
 first() {
 	"$BIN/firstevent" "$BIN/exectick" "$@" 2>>"$TMPD/first.err" || {
 		echo "execsnoop: no first event from $1: $(tail -n 1 "$TMPD/first.err")" >&2

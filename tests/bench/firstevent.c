@@ -3,7 +3,8 @@
  * Measures how long a tracer takes from its start to its first event line: starts the
  * command with stdout and stderr on pipes, execs a trigger program every millisecond until
  * a stdout line names the trigger, and prints the elapsed microseconds, then those until
- * "Ready." appeared on stderr (-1 when it did not; bpfbox says it under BPFBOX_READY=1).
+ * "Ready." appeared on stderr (-1 when it did not; bpfbox says it under BPFBOX_READY=1),
+ * then the tracer's peak RSS in kB (VmHWM) and the microseconds from SIGINT to its exit.
  *
  *   firstevent [-i INTERVAL_US] [-t TIMEOUT_MS] TRIGGER CMD [ARG...]
  */
@@ -81,6 +82,24 @@ static bool reap(pid_t tracer)
 	return gone;
 }
 
+/* VmHWM of PID in kB, or -1. */
+static long peak_rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 int main(int argc, char **argv)
 {
 	long interval_us = 1000, timeout_ms = 10000;
@@ -91,6 +110,8 @@ int main(int argc, char **argv)
 	bool gone = false, open_err = true;
 	long long start, next;
 	pid_t tracer, p;
+	long long exit_us = -1;
+	long hwm;
 
 	while ((c = getopt(argc, argv, "+i:t:")) != -1) {
 		if (c == 'i')
@@ -149,22 +170,36 @@ int main(int argc, char **argv)
 		}
 		gone = reap(tracer);
 	}
-	/* a closed pipe and SIGINT both end a tracer; one that lingers is killed */
-	close(out.fd);
-	close(err.fd);
+	/* SIGINT to exit, with the pipes still read so that output cannot block it */
+	hwm = peak_rss_kb(tracer);
 	if (!gone) {
+		long long sent = now_us();
+
 		kill(tracer, SIGINT);
-		for (int i = 0; i < 300 && !(gone = reap(tracer)); i++)
-			usleep(10000);
+		while (!(gone = reap(tracer)) && now_us() - sent < 3000000) {
+			struct pollfd pfd[2] = { { .fd = out.fd, .events = POLLIN },
+						 { .fd = err.fd, .events = POLLIN } };
+			char sink[4096];
+
+			if (poll(pfd, 2, 1) > 0) {
+				if (pfd[0].revents && read(out.fd, sink, sizeof(sink)) <= 0)
+					out.fd = -1;
+				if (pfd[1].revents && read(err.fd, sink, sizeof(sink)) <= 0)
+					err.fd = -1;
+			}
+		}
+		exit_us = gone ? now_us() - sent : -1;
 		if (!gone && !kill(tracer, SIGKILL))
 			waitpid(tracer, NULL, 0);
 	}
+	close(o[0]);
+	close(e[0]);
 	while (wait(NULL) > 0 || errno == EINTR)
 		;
 	if (out.at < 0) {
 		fprintf(stderr, "firstevent: no line naming %s from %s\n", out.match, argv[optind + 1]);
 		return 1;
 	}
-	printf("%lld %lld\n", out.at, err.at);
+	printf("%lld %lld %ld %lld\n", out.at, err.at, hwm, exit_us);
 	return 0;
 }

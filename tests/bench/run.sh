@@ -23,6 +23,13 @@ echo "size: $size bytes stripped (target < 2 MB): $(verdict "$size" 2097152)"
 echo "size: $size bytes stripped, $applets applets (target < 3 MB with nine applets):" \
 	"$(verdict "$size" 3145728)"
 
+# the minimal tracers attach syscalls:* events, which libbpf finds in tracefs; bpfbox's
+# applets use raw tracepoints and do not mount it for them
+if [ ! -e /sys/kernel/tracing/events ] && [ ! -e /sys/kernel/debug/tracing/events ]; then
+	mount -t tracefs nodev /sys/kernel/tracing ||
+		{ echo "bench: cannot mount tracefs for the minimal tracers"; exit 1; }
+fi
+
 status=0
 for s in "$HERE"/*.sh; do
 	[ "$(basename "$s")" = run.sh ] && continue

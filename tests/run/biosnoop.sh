@@ -6,28 +6,12 @@
 . "$TESTLIB"
 IO=$PROGS/bioio
 
-# --- a device: a loop device on a file of ours, else null_blk's nullb0 (brd's ram disks are
-# bio-based: they make no requests, so block_rq_* never fire for them)
-DEV= LOOP=
-if [ -e /dev/loop-control ] && command -v losetup >/dev/null 2>&1; then
-	dd if=/dev/zero of="$TMPD/disk.img" bs=1048576 count=8 2>/dev/null
-	for _try in 1 2 3 4 5; do
-		l=$(losetup -f 2>/dev/null) && [ -n "$l" ] && losetup "$l" "$TMPD/disk.img" 2>/dev/null &&
-			{ LOOP=$l; DEV=$l; break; }
-		sleep 0.2
-	done
-fi
-if [ -z "$DEV" ] && [ -b /dev/nullb0 ]; then
-	DEV=/dev/nullb0
-fi
-if [ -z "$DEV" ]; then
-	why="no loop device (loop-control: $([ -e /dev/loop-control ] && echo yes || echo no), losetup: $(command -v losetup >/dev/null && echo yes || echo no)) and no /dev/nullb0"
-	[ -b /dev/ram0 ] && why="$why; /dev/ram0 exists but brd is bio-based and makes no requests"
-	skip biosnoop-device "$why"
+# --- a device (see block_device in tests/lib.sh)
+if ! block_device; then
+	skip biosnoop-device "$BLOCK_WHY"
 	exit 0
 fi
-cleanup() { [ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null; }
-trap cleanup EXIT
+trap block_device_release EXIT
 DISK=${DEV##*/}
 echo "# device: $DEV$([ -n "$LOOP" ] && echo " (loop on $TMPD/disk.img)")"
 

@@ -77,6 +77,10 @@ if r=$(requires uprobe,cookie); then
 			skip "ufunc-$mech" "$r"
 		fi
 	done
+	# -i: each summary counts since the previous one, so the summaries add up to N
+	count_case interval "$CP:countlib_tick" "$CP" $N 0 0 0 -- -i 1
+	sum=$(awk '$1 == "countlib_tick" { s += $2 } END { print s + 0 }' "$TMPD/interval")
+	check interval-deltas-add-up [ "$sum" = $N ]
 	# glob over the executable's functions: both of the library's, each exact
 	count_case glob "$CP:countlib_*" "$CP" $N $M 0 0
 	exact glob countlib_tick $N
