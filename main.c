@@ -22,6 +22,8 @@ int biosnoop_main(int argc, char **argv);
 int profile_main(int argc, char **argv);
 int funccount_main(int argc, char **argv);
 int stackcount_main(int argc, char **argv);
+int trace_main(int argc, char **argv);
+int argdist_main(int argc, char **argv);
 
 /* The one list of applets. */
 static const struct applet {
@@ -36,6 +38,8 @@ static const struct applet {
 	{ "profile", profile_main, "Profile CPU usage by sampling stack traces" },
 	{ "funccount", funccount_main, "Count function calls, tracepoints and USDT probes" },
 	{ "stackcount", stackcount_main, "Count the stack traces that lead to functions and events" },
+	{ "trace", trace_main, "Trace functions and events, printing BCC-style messages" },
+	{ "argdist", argdist_main, "Count or histogram expressions over function arguments and events" },
 };
 
 #define NAPPLETS (sizeof(applets) / sizeof(applets[0]))

@@ -121,7 +121,7 @@ static struct bpf_link *attach_one(struct attach_ctx *c, enum probe_mech mech, s
 
 	switch (mech) {
 	case PROBE_MECH_TRACEPOINT: {
-		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = i);
+		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = c->set->cookie_base + i);
 		char cat[256];
 		const char *colon = strchr(t->name, ':');
 
@@ -134,18 +134,20 @@ static struct bpf_link *attach_one(struct attach_ctx *c, enum probe_mech mech, s
 		return bpf_program__attach_tracepoint_opts(c->prog, cat, colon + 1, &o);
 	}
 	case PROBE_MECH_KPROBE: {
-		LIBBPF_OPTS(bpf_kprobe_opts, o, .bpf_cookie = i);
+		LIBBPF_OPTS(bpf_kprobe_opts, o, .bpf_cookie = c->set->cookie_base + i,
+			    .retprobe = c->set->retprobe);
 
 		return bpf_program__attach_kprobe_opts(c->prog, t->name, &o);
 	}
 	case PROBE_MECH_UPROBE: {
-		LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = i);
+		LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = c->set->cookie_base + i,
+			    .retprobe = c->set->retprobe);
 
 		return bpf_program__attach_uprobe_opts(c->prog, c->pid > 0 ? c->pid : -1,
 						       c->set->path, t->offset, &o);
 	}
 	case PROBE_MECH_USDT: {
-		LIBBPF_OPTS(bpf_usdt_opts, o, .usdt_cookie = i);
+		LIBBPF_OPTS(bpf_usdt_opts, o, .usdt_cookie = c->set->cookie_base + i);
 
 		return bpf_program__attach_usdt(c->prog, c->pid > 0 ? c->pid : -1, c->set->path,
 						t->provider, t->name, &o);
@@ -162,12 +164,14 @@ static struct bpf_link *multi_link(struct attach_ctx *c, enum probe_mech mech, s
 {
 	if (mech == PROBE_MECH_KPROBE_MULTI) {
 		LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms + lo,
-			    .cookies = (__u64 *)cookies + lo, .cnt = hi - lo);
+			    .cookies = (__u64 *)cookies + lo, .cnt = hi - lo,
+			    .retprobe = c->set->retprobe);
 
 		return bpf_program__attach_kprobe_multi_opts(c->prog, NULL, &o);
 	} else {
 		LIBBPF_OPTS(bpf_uprobe_multi_opts, o, .offsets = offs + lo,
-			    .cookies = (__u64 *)cookies + lo, .cnt = hi - lo);
+			    .cookies = (__u64 *)cookies + lo, .cnt = hi - lo,
+			    .retprobe = c->set->retprobe);
 
 		return bpf_program__attach_uprobe_multi(c->prog, c->pid > 0 ? c->pid : -1,
 							c->set->path, NULL, &o);
@@ -216,7 +220,7 @@ size_t probe_attach(const struct probe_set *set, const struct probe_progs *progs
 			for (size_t i = 0; i < set->n; i++) {
 				syms[i] = set->t[i].name;
 				offs[i] = (unsigned long)set->t[i].offset;
-				cookies[i] = i;
+				cookies[i] = set->cookie_base + i;
 			}
 			if (set->n)
 				attach_multi(&c, mech, 0, set->n, syms, offs, cookies);

@@ -7,6 +7,7 @@
 #ifndef BPFBOX_PROBE_RESOLVE_H
 #define BPFBOX_PROBE_RESOLVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,10 @@ struct probe_set {
 	char path[4096];	/* user functions and USDT: the binary the targets live in */
 	struct probe_target *t;
 	size_t n, cap;
+	/* hooks for trace (set by the caller after resolving): target i's cookie is
+	 * cookie_base + i, and retprobe attaches kernel and user functions at their return */
+	uint64_t cookie_base;
+	bool retprobe;
 };
 
 /*

@@ -52,6 +52,13 @@ const struct verdict_applet verdict_applets[] = {
 	{ "funccount", { NEED_PROBES } },
 	/* stacks from bpf_get_stack() (4.18), stored by hash; new pids by ring buffer */
 	{ "stackcount", { NEED_PROBES, NEED_RINGBUF, NEED_KSYMS } },
+	/* the expression VM steps with bpf_loop, else a bounded loop of global-function calls */
+	{ "trace", { NEED_PROBES, NEED_RINGBUF,
+		{ "expressions", NEED_REQUIRED, {
+			{ "bpf_loop", FEAT_BIT(BPF_LOOP) }, { "bounded loop", 0 } } } } },
+	{ "argdist", { NEED_PROBES,
+		{ "expressions", NEED_REQUIRED, {
+			{ "bpf_loop", FEAT_BIT(BPF_LOOP) }, { "bounded loop", 0 } } } } },
 };
 
 const int verdict_napplets = sizeof(verdict_applets) / sizeof(verdict_applets[0]);

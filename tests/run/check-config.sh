@@ -56,7 +56,7 @@ for a in $("$BPFBOX" --complete | cut -f1 | grep -vx check-config); do
 	case $(verdict $a) in works | fallback | limited | cannot) ;; *) missing="$missing $a" ;; esac
 done
 check verdict-rows [ -z "$missing" ] || echo "  missing verdicts:$missing"
-check no-verdict-without-applet [ -z "$(verdict trace)$(verdict argdist)" ]
+check no-verdict-without-applet [ -z "$(verdict ksnoop)$(verdict nosuchapplet)" ]
 
 # --- --require: exit 0 silently for what works, 1 and one line naming the rest
 bad=

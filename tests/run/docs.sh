@@ -26,7 +26,7 @@ from_help() {
 		/^options:/ { on = 1; next }
 		on && /^$/ { exit }
 		on && /^  -/ {
-			sub(/^  /, ""); sub(/   .*/, "")	# the head: "-x, --long META"
+			sub(/^  /, ""); sub(/  .*/, "")	# the head: "-x, --long META" (then 2+ spaces)
 			gsub(/, /, " "); n = split($0, w, / +/); meta = ""
 			for (i = 1; i <= n; i++) if (w[i] !~ /^-/) meta = w[i]
 			for (i = 1; i <= n; i++) if (w[i] ~ /^-/) print w[i], meta

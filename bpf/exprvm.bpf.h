@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The expression VM's interpreter (DESIGN §6): one op per call of a global subprogram, which
+ * the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+) or, without it,
+ * by a bounded loop of calls. State lives in a per-CPU map; the shell (xvm_run) fills the
+ * arguments first. The includer has common.bpf.h.
+ */
+#ifndef BPFBOX_EXPRVM_BPF_H
+#define BPFBOX_EXPRVM_BPF_H
+
+#include "exprvm.h"
+
+/* User space sizes the tables before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVM_PROBE_OPS);
+	__type(key, __u32);
+	__type(value, struct xvm_op);
+} xvm_code SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvm_probe);
+} xvm_probes SEC(".maps");
+
+/* STRCMP literals: probe * XVM_VALS + literal */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVM_VALS);
+	__type(key, __u32);
+	__type(value, struct xvm_lit);
+} xvm_lits SEC(".maps");
+
+/* Entry probes' saves, by thread (argdist's $latency and $entry); sized by user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct xvm_entry);
+} xvm_entries SEC(".maps");
+
+struct xvm_state {
+	__u64 stack[XVM_STACK];
+	__u64 args[XVM_ARGS];
+	__u64 ctx;		/* the tracepoint record's address */
+	__u32 sp, pc, base, nops, probe;
+	__s32 verdict;		/* 0 running, 1 emit, -1 drop */
+	char scratch[XVM_STR_MAX];
+	struct pt_regs regs;	/* kprobes, uprobes: the registers, copied by the shell */
+	struct xvm_event ev;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvm_state);
+} xvm_state SEC(".maps");
+
+const volatile __u32 xvm_str_size = 80;	/* -Z */
+const volatile bool xvm_has_loop = true;	/* bpf_loop exists (5.17+) */
+
+static __always_inline int xvm_read(void *dst, __u32 size, __u64 addr, __u8 flags)
+{
+	if (flags & XVM_F_USER)
+		return bpf_probe_read_user(dst, size, (void *)addr);
+	return bpf_probe_read_kernel(dst, size, (void *)addr);
+}
+
+static __always_inline int xvm_read_str(void *dst, __u32 size, __u64 addr, __u8 flags)
+{
+	if (flags & XVM_F_USER)
+		return bpf_probe_read_user_str(dst, size, (void *)addr);
+	return bpf_probe_read_kernel_str(dst, size, (void *)addr);
+}
+
+#define XVM_MASK (XVM_STACK - 1)
+
+/* One op of the running probe's code; non-zero when the program has ended. */
+__noinline int xvm_step(__u32 key)
+{
+	struct xvm_state *st = bpf_map_lookup_elem(&xvm_state, &key);
+	struct xvm_op *opp, op;
+	__u32 sp, at;
+	__u64 a = 0, b;
+
+	if (!st)
+		return 1;
+	at = st->base + st->pc;
+	opp = bpf_map_lookup_elem(&xvm_code, &at);
+	if (!opp || st->pc >= st->nops) {
+		st->verdict = -1;
+		return 1;
+	}
+	op = *opp;
+	sp = st->sp;
+	st->pc++;
+	/* ops that consume the top: pop it first */
+	if (op.code == XVM_LOAD || op.code == XVM_STRCMP || op.code == XVM_EXT ||
+	    op.code == XVM_FILTER || op.code == XVM_OUT || op.code == XVM_OUTSTR ||
+	    op.code >= XVM_LNOT) {
+		if (!sp)
+			goto bad;
+		a = st->stack[--sp & XVM_MASK];
+	}
+	if (op.code >= XVM_ADD) {
+		if (!sp)
+			goto bad;
+		b = a;
+		a = st->stack[--sp & XVM_MASK];
+		a = xvm_binop(op.code, a, b);
+		goto push;
+	}
+	if (op.code >= XVM_LNOT) {
+		a = xvm_unop(op.code, a);
+		goto push;
+	}
+	switch (op.code) {
+	case XVM_END:
+		st->verdict = 1;
+		return 1;
+	case XVM_IMM:
+		a = op.imm;
+		goto push;
+	case XVM_ARG:
+		a = st->args[op.arg < XVM_ARGS ? op.arg : 0];
+		goto push;
+	case XVM_CTX:
+		a = 0;
+		bpf_probe_read_kernel(&a, op.size <= 8 ? op.size : 8, (void *)(st->ctx + op.imm));
+		a = xvm_ext(a, op.size, op.flags);
+		goto push;
+	case XVM_DATALOC:
+		if (op.size) {
+			a = st->ctx + op.imm;
+			goto push;
+		}
+		b = 0;
+		bpf_probe_read_kernel(&b, 4, (void *)(st->ctx + op.imm));
+		a = st->ctx + (b & 0xffff);
+		goto push;
+	case XVM_PID:
+		a = (__u32)bpf_get_current_pid_tgid();
+		goto push;
+	case XVM_TGID:
+		a = bpf_get_current_pid_tgid() >> 32;
+		goto push;
+	case XVM_UID:
+		a = (__u32)bpf_get_current_uid_gid();
+		goto push;
+	case XVM_GID:
+		a = bpf_get_current_uid_gid() >> 32;
+		goto push;
+	case XVM_CPU:
+		a = bpf_get_smp_processor_id();
+		goto push;
+	case XVM_TASK:
+		a = bpf_get_current_task();
+		goto push;
+	case XVM_LATENCY:
+	case XVM_ENTRY: {
+		__u64 tid = bpf_get_current_pid_tgid();
+		struct xvm_entry *en = bpf_map_lookup_elem(&xvm_entries, &tid);
+
+		if (!en) {
+			/* no entry seen (attached mid-call): BCC drops the event too */
+			st->verdict = -1;
+			return 1;
+		}
+		a = op.code == XVM_LATENCY ? bpf_ktime_get_ns() - en->ts :
+		    en->args[op.arg < 6 ? op.arg : 0];
+		goto push;
+	}
+	case XVM_LOAD:
+		b = 0;
+		xvm_read(&b, op.size <= 8 ? op.size : 8, a + op.imm, op.flags);
+		a = xvm_ext(b, op.size, op.flags);
+		goto push;
+	case XVM_EXT:
+		a = xvm_ext(a, op.size, op.flags);
+		goto push;
+	case XVM_STRCMP: {
+		__u32 k = st->probe * XVM_VALS + op.arg, len, i;
+		struct xvm_lit *lit = bpf_map_lookup_elem(&xvm_lits, &k);
+
+		if (!lit)
+			goto bad;
+		len = lit->len < XVM_STR_MAX - 1 ? lit->len : XVM_STR_MAX - 1;
+		st->scratch[0] = 0;
+		if (a)
+			xvm_read_str(st->scratch, len + 1, a, op.flags);
+		a = 1;
+		for (i = 0; i < XVM_STR_MAX; i++) {
+			if (i >= len)
+				break;
+			if (st->scratch[i & (XVM_STR_MAX - 1)] != lit->s[i & (XVM_STR_MAX - 1)]) {
+				a = 0;
+				break;
+			}
+		}
+		goto push;
+	}
+	case XVM_JZ:
+	case XVM_JNZ:
+		if (!sp)
+			goto bad;
+		a = st->stack[(sp - 1) & XVM_MASK];
+		if ((op.code == XVM_JZ) == !a)
+			st->pc = (__u32)op.imm;
+		else
+			st->sp = sp - 1;
+		return 0;
+	case XVM_FILTER:
+		st->sp = sp;
+		if (!a) {
+			st->verdict = -1;
+			return 1;
+		}
+		return 0;
+	case XVM_OUT:
+		st->ev.val[op.arg & (XVM_VALS - 1)] = a;
+		st->sp = sp;
+		return 0;
+	case XVM_OUTCOMM:
+		bpf_get_current_comm(st->ev.str[op.arg & (XVM_VALS - 1)], 16);
+		return 0;
+	case XVM_OUTSTR: {
+		char *dst = st->ev.str[op.arg & (XVM_VALS - 1)];
+		__u32 n = xvm_str_size;
+
+		dst[0] = 0;
+		if (n > XVM_STR_MAX)
+			n = XVM_STR_MAX;
+		if (a && xvm_read_str(dst, n, a, op.flags) < 0)
+			dst[0] = 0;
+		st->sp = sp;
+		return 0;
+	}
+	}
+bad:
+	st->verdict = -1;
+	return 1;
+push:
+	if (sp >= XVM_STACK)
+		goto bad;
+	st->stack[sp & XVM_MASK] = a;
+	st->sp = sp + 1;
+	return 0;
+}
+
+static int xvm_loop_cb(__u32 i, void *c)
+{
+	return xvm_step(0) ? 1 : 0;
+}
+
+/*
+ * The probe's arguments into st: registers (kprobes, uprobes) through a copy of pt_regs, not
+ * ctx itself, because the tracepoint program must not reach past its record (the kernel
+ * refuses to attach it, EACCES); USDT operands through libbpf's specs. The includer has
+ * <bpf/usdt.bpf.h>.
+ */
+static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_probe *pr,
+					void *ctx)
+{
+	st->ctx = (__u64)ctx;
+	if (pr->mech == XVM_MECH_REGS) {
+		struct pt_regs *regs = &st->regs;
+
+		bpf_probe_read_kernel(regs, sizeof(*regs), ctx);
+		if (pr->syscall) {
+			void *inner = (void *)PT_REGS_PARM1(regs);
+
+			st->args[6] = PT_REGS_RC(regs);
+			bpf_probe_read_kernel(regs, sizeof(*regs), inner);
+			st->args[0] = PT_REGS_PARM1_SYSCALL(regs);
+			st->args[1] = PT_REGS_PARM2_SYSCALL(regs);
+			st->args[2] = PT_REGS_PARM3_SYSCALL(regs);
+			st->args[3] = PT_REGS_PARM4_SYSCALL(regs);
+			st->args[4] = PT_REGS_PARM5_SYSCALL(regs);
+			st->args[5] = PT_REGS_PARM6_SYSCALL(regs);
+			return;
+		}
+		st->args[0] = PT_REGS_PARM1(regs);
+		st->args[1] = PT_REGS_PARM2(regs);
+		st->args[2] = PT_REGS_PARM3(regs);
+		st->args[3] = PT_REGS_PARM4(regs);
+		st->args[4] = PT_REGS_PARM5(regs);
+		st->args[5] = PT_REGS_PARM6(regs);
+		st->args[6] = PT_REGS_RC(regs);
+	} else if (pr->mech == XVM_MECH_USDT) {
+		for (int i = 0; i < 6; i++) {
+			long v = 0;
+
+			bpf_usdt_arg(ctx, i, &v);
+			st->args[i & 7] = v;
+		}
+	}
+}
+
+/* Runs probe pr's code in st (arguments filled); true when the event is to be emitted. */
+static __always_inline bool xvm_run(struct xvm_state *st, const struct xvm_probe *pr, __u32 id)
+{
+	st->base = pr->base;
+	st->nops = pr->nops;
+	st->probe = id;
+	st->pc = st->sp = 0;
+	st->verdict = 0;
+	if (xvm_has_loop) {
+		bpf_loop(XVM_PROBE_OPS, xvm_loop_cb, NULL, 0);
+	} else {
+		for (int i = 0; i < XVM_PROBE_OPS; i++)
+			if (xvm_step(0))
+				break;
+	}
+	return st->verdict == 1;
+}
+
+#endif

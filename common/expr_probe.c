@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Probe kinds to expression environments and engine patterns (trace, argdist). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "expr_probe.h"
+#include "probe_spec.h"
+
+int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env *env,
+		    struct expr_field *fields)
+{
+	char cat[256], *ev;
+	int n;
+
+	switch (type) {
+	case 't':
+		snprintf(cat, sizeof(cat), "%s", fn);
+		ev = strchr(cat, ':');
+		if (!ev)
+			return -EINVAL;
+		*ev++ = '\0';
+		env->mech = XVM_MECH_TP;
+		/* syscall tracepoints' pointers are the caller's user memory */
+		env->user = !strcmp(cat, "syscalls");
+		n = tp_format__load(cat, ev, fields, TP_FIELDS_MAX);
+		if (n < 0)
+			return n;
+		env->fields = fields;
+		env->nfields = n;
+		return 0;
+	case 'u':
+		env->mech = XVM_MECH_USDT;
+		env->user = true;
+		return 0;
+	default:
+		env->mech = XVM_MECH_REGS;
+		env->user = lib[0] != '\0';
+		env->ret = type == 'r';
+		return 0;
+	}
+}
+
+void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size)
+{
+	if (type == 't')
+		snprintf(buf, size, "t:%s", fn);
+	else if (type == 'u')
+		snprintf(buf, size, "u:%s:%s", lib, fn);
+	else
+		snprintf(buf, size, "p:%s:%s", lib, fn);
+}
+
+bool expr_probe__syscall_wrapper(const char *name)
+{
+	const char *pre = probe_spec__syscall_prefix();
+	size_t n = strlen(pre);
+
+	return n && !strncmp(name, pre, n) && !strncmp(name + n, "sys_", 4);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What trace and argdist share between a probe's kind and its expressions. */
+#ifndef BPFBOX_EXPR_PROBE_H
+#define BPFBOX_EXPR_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "expr.h"
+#include "tp_format.h"
+
+/*
+ * The environment of probe TYPE ('p', 'r', 't', 'u') on LIB ("" kernel) and FN (t: "cat:event"):
+ * mechanism, user memory, return probe, and for tracepoints the record's fields (read into
+ * fields, TP_FIELDS_MAX). 0, or -ENOENT (no such tracepoint) / -errno.
+ */
+int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env *env,
+		    struct expr_field *fields);
+
+/* The probe engine's pattern naming exactly that function, tracepoint or USDT probe. */
+void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size);
+
+/* True for an architecture's syscall wrapper (__x64_sys_read): its arguments are in the
+ * pt_regs it is passed, not in its own registers. */
+bool expr_probe__syscall_wrapper(const char *name);
+
+#endif
