@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* profile, kernel side: on each perf sample, count the (process, user stack, kernel stack) key. */
-#include "common.bpf.h"
+#define FILTER_CONTAINERS	/* --cgroupmap, --mntnsmap */
+#include "filter.bpf.h"
 #include "profile.h"
 #include "stackhash.bpf.h"
 
@@ -8,8 +9,6 @@ const volatile bool user_stacks = true;
 const volatile bool kernel_stacks = true;
 const volatile bool include_idle = false;
 const volatile __u32 filter_kind = 0;	/* 0 all, 1 -p (tgid in ids), 2 -L (tid in ids) */
-const volatile bool filter_cgroup = false;	/* --cgroupmap */
-const volatile bool filter_mntns = false;	/* --mntnsmap */
 
 /* -p/-L ids; filled by user space after load */
 struct {
@@ -18,22 +17,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } ids SEC(".maps");
-
-/* --cgroupmap / --mntnsmap: user space swaps in the pinned maps (BCC's layout: hash, u64 keys:
- * cgroup ids or mount namespace inode numbers) */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, __u64);
-	__type(value, __u64);
-} cgroupset SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, __u64);
-	__type(value, __u64);
-} mntnsset SEC(".maps");
 
 /* Sizes come from --hash-storage-size, --stack-storage-size, --perf-max-stack-depth. */
 struct {
@@ -58,12 +41,10 @@ struct {
 	__type(value, struct image);
 } seen SEC(".maps");
 
-__u64 hash_full = 0;		/* samples dropped: counts was full */
-
 SEC("perf_event")
 int do_sample(struct bpf_perf_event_data *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid(), *val, one = 1;
+	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
 	struct profile_key key = {};
 
@@ -73,19 +54,8 @@ int do_sample(struct bpf_perf_event_data *ctx)
 		return 0;
 	if (filter_kind == 2 && !bpf_map_lookup_elem(&ids, &tid))
 		return 0;
-	if (filter_cgroup) {
-		__u64 cg = bpf_get_current_cgroup_id();
-
-		if (!bpf_map_lookup_elem(&cgroupset, &cg))
-			return 0;
-	}
-	if (filter_mntns) {
-		struct task_struct *t = (void *)bpf_get_current_task();
-		__u64 ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
-
-		if (!bpf_map_lookup_elem(&mntnsset, &ns))
-			return 0;
-	}
+	if (!filter_container())
+		return 0;
 
 	key.pid = tgid;
 	if (tgid) {
@@ -116,18 +86,6 @@ int do_sample(struct bpf_perf_event_data *ctx)
 		}
 	}
 
-	val = bpf_map_lookup_elem(&counts, &key);
-	if (val) {
-		__sync_fetch_and_add(val, 1);
-		return 0;
-	}
-	if (!bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST))
-		return 0;
-	/* another CPU may have added the key in between */
-	val = bpf_map_lookup_elem(&counts, &key);
-	if (val)
-		__sync_fetch_and_add(val, 1);
-	else
-		__sync_fetch_and_add(&hash_full, 1);
+	count_key(&counts, &key);
 	return 0;
 }

@@ -35,13 +35,10 @@ struct {
 	__type(value, __u8);
 } seen SEC(".maps");
 
-__u64 hash_full = 0;		/* hits dropped: counts was full */
-
 static __always_inline int probe_hit(void *ctx, __u32 id)
 {
 	struct stackcount_key key = {};
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u64 *val, one = 1;
 	__u8 yes = 1;
 
 	if (per_process) {
@@ -61,19 +58,7 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 		}
 	}
 
-	val = bpf_map_lookup_elem(&counts, &key);
-	if (val) {
-		__sync_fetch_and_add(val, 1);
-		return 0;
-	}
-	if (!bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST))
-		return 0;
-	/* another CPU may have added the key in between */
-	val = bpf_map_lookup_elem(&counts, &key);
-	if (val)
-		__sync_fetch_and_add(val, 1);
-	else
-		__sync_fetch_and_add(&hash_full, 1);
+	count_key(&counts, &key);
 	return 0;
 }
 

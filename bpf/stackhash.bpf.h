@@ -80,4 +80,26 @@ static __always_inline int take_stack(void *ctx, __u64 flags, __u64 *hash)
 	return 0;
 }
 
+__u64 hash_full = 0;		/* hits dropped: the counts table was full */
+
+/* Adds one to key's count in counts, a hash of __u64 values; counts a drop when it is full. */
+static __always_inline void count_key(void *counts, const void *key)
+{
+	__u64 *val, one = 1;
+
+	val = bpf_map_lookup_elem(counts, key);
+	if (val) {
+		__sync_fetch_and_add(val, 1);
+		return;
+	}
+	if (!bpf_map_update_elem(counts, key, &one, BPF_NOEXIST))
+		return;
+	/* another CPU may have added the key in between */
+	val = bpf_map_lookup_elem(counts, key);
+	if (val)
+		__sync_fetch_and_add(val, 1);
+	else
+		__sync_fetch_and_add(&hash_full, 1);
+}
+
 #endif
