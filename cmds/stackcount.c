@@ -85,10 +85,12 @@ struct sc {
 	uint64_t ips[DEPTH], uips[DEPTH];
 };
 
+/* a record of stacks__read_counts */
 struct entry {
 	struct stackcount_key k;
 	uint64_t count;
 };
+_Static_assert(sizeof(struct entry) == sizeof(struct stackcount_key) + 8, "entry layout");
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -102,17 +104,6 @@ static int cmp_entry(const void *a, const void *b)
 	if (x->k.user_stack != y->k.user_stack)
 		return x->k.user_stack < y->k.user_stack ? -1 : 1;
 	return x->k.kernel_stack < y->k.kernel_stack ? -1 : x->k.kernel_stack > y->k.kernel_stack;
-}
-
-static int read_stack(int fd, uint64_t hash, uint64_t *ips)
-{
-	int n = 0;
-
-	if (bpf_map_lookup_elem(fd, &hash, ips))
-		return 0;
-	while (n < DEPTH && ips[n])
-		n++;
-	return n;
 }
 
 /* BCC's frame: "  [ADDR ]sym[+0xoff]", no module. */
@@ -156,34 +147,6 @@ static void print_block(struct sc *sc, const struct entry *v, int nk, int nu, ui
 	out_note("    %" PRIu64 "\n\n", v->count);
 }
 
-static int read_counts(int fd, struct entry **out, size_t *nout)
-{
-	struct stackcount_key key, next, *prev = NULL;
-	struct entry *v = NULL;
-	size_t n = 0, cap = 0;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if (n == cap) {
-			struct entry *nv;
-
-			cap = cap ? cap * 2 : 1024;
-			nv = realloc(v, cap * sizeof(*nv));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		if (!bpf_map_lookup_elem(fd, &next, &v[n].count))
-			v[n++].k = next;
-		key = next;
-		prev = &key;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
-
 static int report(struct sc *sc)
 {
 	int cfd = bpf_map__fd(sc->skel->maps.counts), sfd = bpf_map__fd(sc->skel->maps.stacks);
@@ -192,7 +155,7 @@ static int report(struct sc *sc)
 	bool full = false;
 	size_t n;
 
-	if (read_counts(cfd, &v, &n))
+	if (stacks__read_counts(cfd, sizeof(v->k), (void **)&v, &n))
 		return err_report(ERR_RUNTIME, -ENOMEM, "reading the counts");
 	qsort(v, n, sizeof(*v), cmp_entry);
 	if (!o.folded)
@@ -221,8 +184,8 @@ static int report(struct sc *sc)
 				full |= err == -ENOMEM;
 			}
 		}
-		nk = k->kernel_err ? 0 : read_stack(sfd, k->kernel_stack, sc->ips);
-		nu = k->user_err ? 0 : read_stack(sfd, k->user_stack, sc->uips);
+		nk = k->kernel_err ? 0 : stacks__read(sfd, k->kernel_stack, sc->ips, DEPTH);
+		nu = k->user_err ? 0 : stacks__read(sfd, k->user_stack, sc->uips, DEPTH);
 		/* without -P: the user frames in the mappings of a process that made them */
 		if (!upid && nu)
 			bpf_map_lookup_elem(pfd, &k->user_stack, &upid);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 
 #include "flamegraph.h"
 #include "json.h"
@@ -299,4 +300,54 @@ int stacks__print(struct stacks *st, const struct stack_entry *e)
 	else if (!st->o.folded)
 		print_multiline(st, &c, kf, uf);
 	return ferror(out) ? -EIO : 0;
+}
+
+int stacks__read(int fd, uint64_t hash, uint64_t *ips, int max)
+{
+	int n = 0;
+
+	if (bpf_map_lookup_elem(fd, &hash, ips))
+		return 0;
+	while (n < max && ips[n])
+		n++;
+	return n;
+}
+
+int stacks__read_counts(int fd, size_t key_size, void **out, size_t *nout)
+{
+	size_t rec = key_size + sizeof(uint64_t), n = 0, cap = 0;
+	char *v = NULL, *keys, *prev = NULL, *next;
+	int err = 0;
+
+	if (!key_size || key_size % sizeof(uint64_t))
+		return -EINVAL;
+	keys = malloc(2 * key_size);	/* the key to go on from, the next one */
+	if (!keys)
+		return -ENOMEM;
+	next = keys;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		if (n == cap) {
+			char *nv;
+
+			cap = cap ? cap * 2 : 1024;
+			nv = realloc(v, cap * rec);
+			if (!nv) {
+				err = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (!bpf_map_lookup_elem(fd, next, v + n * rec + key_size))
+			memcpy(v + n++ * rec, next, key_size);
+		prev = next;
+		next = next == keys ? keys + key_size : keys;
+	}
+	free(keys);
+	if (err) {
+		free(v);
+		return err;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
 }

@@ -8,6 +8,7 @@
 #define BPFBOX_STACKS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct flamegraph;
@@ -60,5 +61,14 @@ int stacks__kernel_status(const struct stacks *st);
  * "main+0x1a [prog]", "[unknown] [libc.so.6]"). */
 void stacks__kframe(struct stacks *st, uint64_t addr, char *buf, size_t size);
 void stacks__uframe(struct stacks *st, uint32_t pid, uint64_t addr, char *buf, size_t size);
+
+/*
+ * The hashed stacks of bpf/stackhash.bpf.h. stacks__read copies stack `hash` from the stacks
+ * table fd into ips[max] (leaf first) and returns its number of frames, 0 when it is gone.
+ * stacks__read_counts reads a counts table (keys of key_size bytes, a multiple of 8; __u64
+ * values) into *out, an array of *n records: the key, then its count. The caller frees *out.
+ */
+int stacks__read(int fd, uint64_t hash, uint64_t *ips, int max);
+int stacks__read_counts(int fd, size_t key_size, void **out, size_t *n);
 
 #endif
