@@ -20,7 +20,8 @@ _Static_assert(offsetof(struct execsnoop_args, data) == 32, "execsnoop_args layo
 static struct {
 	bool time_hms, time_s, fails, quote, print_uid, print_cpu, print_pcomm;
 	long uid, ppid, max_args;
-	const char *name, *line, *cgroupmap, *mntnsmap;
+	const char *name, *line;
+	struct pinmap_containers ct;
 } o = { .uid = -1, .ppid = -1, .max_args = 20 };
 
 static const struct opt opts[] = {
@@ -43,10 +44,7 @@ static const struct opt opts[] = {
 	  &o.max_args, 1, EXECSNOOP_MAX_ARGS },
 	{ 'P', "ppid", OPT_LONG, "PPID", "trace this parent PID only", &o.ppid, 0, 0x7fffffff,
 	  .complete = "pid" },
-	{ 0, "cgroupmap", OPT_STR, "PATH", "trace cgroups in this pinned BPF hash map only",
-	  &o.cgroupmap, .max = 4095, .complete = "file" },
-	{ 0, "mntnsmap", OPT_STR, "PATH", "trace mount namespaces in this pinned BPF hash map only",
-	  &o.mntnsmap, .max = 4095, .complete = "file" },
+	PINMAP_CONTAINER_OPTS(o.ct),
 	OPT_END
 };
 
@@ -248,7 +246,7 @@ int execsnoop_main(int argc, char **argv)
 	const struct bpf_program *failed;
 	struct execsnoop_bpf *skel = NULL;
 	struct linkset *links;
-	char why[256];
+	char why[PINMAP_WHY_MAX];
 	int rc = 1, err;
 
 	opts_parse(&spec, argc, argv);
@@ -273,14 +271,9 @@ int execsnoop_main(int argc, char **argv)
 	skel->rodata->max_args = o.max_args;
 	skel->rodata->filter_uid = o.uid;
 	skel->rodata->filter_ppid = o.ppid;
-	skel->rodata->filter_cgroup = o.cgroupmap != NULL;
-	skel->rodata->filter_mntns = o.mntnsmap != NULL;
-	if (o.cgroupmap && pinmap__reuse(skel->maps.cgroupset, o.cgroupmap, why, sizeof(why))) {
-		err_msg("--cgroupmap %s: %s", o.cgroupmap, why);
-		goto out;
-	}
-	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why))) {
-		err_msg("--mntnsmap %s: %s", o.mntnsmap, why);
+	if (pinmap__containers(&o.ct, skel->maps.cgroupset, &skel->rodata->filter_cgroup,
+			       skel->maps.mntnsset, &skel->rodata->filter_mntns, why, sizeof(why))) {
+		err_msg("%s", why);
 		goto out;
 	}
 	/* 2 MiB: 100k failed execs/s (160 bytes each) fill it in 130 ms, the reader drains it

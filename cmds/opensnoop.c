@@ -27,7 +27,8 @@ struct flag_filter {
 static struct {
 	bool timestamp, print_uid, failed, extended, full_path, exec;
 	long pid, tid, uid, duration, pages;
-	const char *name, *cgroupmap, *mntnsmap;
+	const char *name;
+	struct pinmap_containers ct;
 	struct flag_filter flags;
 } o = { .pid = -1, .tid = -1, .uid = -1 };
 
@@ -108,10 +109,7 @@ static const struct opt opts[] = {
 	{ 'F', "full-path", OPT_FLAG, NULL, "show relative paths as full paths", &o.full_path },
 	{ 'b', "buffer-pages", OPT_FN, "PAGES", "ring buffer size in pages (default: 1 MiB)",
 	  &o.pages, .parse = parse_pages },
-	{ 0, "cgroupmap", OPT_STR, "PATH", "trace cgroups in this pinned BPF hash map only",
-	  &o.cgroupmap, .max = 4095, .complete = "file" },
-	{ 0, "mntnsmap", OPT_STR, "PATH", "trace mount namespaces in this pinned BPF hash map only",
-	  &o.mntnsmap, .max = 4095, .complete = "file" },
+	PINMAP_CONTAINER_OPTS(o.ct),
 	/* what follows --exec is the command: opensnoop_main takes it off before parsing */
 	{ 0, "exec", OPT_FLAG, "CMD...", "run CMD and trace only it (ends when it exits)",
 	  &o.exec },
@@ -295,7 +293,7 @@ int opensnoop_main(int argc, char **argv)
 	const struct bpf_program *failed;
 	struct opensnoop_bpf *skel = NULL;
 	struct linkset *links;
-	char why[256];
+	char why[PINMAP_WHY_MAX];
 	int rc = 1, err, errfd = -1;
 	char **cmd = NULL;
 
@@ -347,14 +345,9 @@ int opensnoop_main(int argc, char **argv)
 	skel->rodata->filter_accmodes = o.flags.accmodes;
 	/* 1 MiB holds 10 ms of 200k opens/s several times over, whatever the page size */
 	bpf_map__set_max_entries(skel->maps.events, o.pages ? o.pages * getpagesize() : 1 << 20);
-	skel->rodata->filter_cgroup = o.cgroupmap != NULL;
-	skel->rodata->filter_mntns = o.mntnsmap != NULL;
-	if (o.cgroupmap && pinmap__reuse(skel->maps.cgroupset, o.cgroupmap, why, sizeof(why))) {
-		err_msg("--cgroupmap %s: %s", o.cgroupmap, why);
-		goto out;
-	}
-	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why))) {
-		err_msg("--mntnsmap %s: %s", o.mntnsmap, why);
+	if (pinmap__containers(&o.ct, skel->maps.cgroupset, &skel->rodata->filter_cgroup,
+			       skel->maps.mntnsset, &skel->rodata->filter_mntns, why, sizeof(why))) {
+		err_msg("%s", why);
 		goto out;
 	}
 	/* typed tracepoints need the kernel's own BTF (not a --btf file) */

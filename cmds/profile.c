@@ -36,7 +36,8 @@ static struct {
 	struct id_list pids, tids;
 	bool user_only, kernel_only, delimited, annotations, idle, folded, address;
 	long freq, count, cpu, stack_storage, hash_storage, depth, duration;
-	const char *svg, *cgroupmap, *mntnsmap;
+	const char *svg;
+	struct pinmap_containers ct;
 } o = { .cpu = -1, .stack_storage = 16384, .hash_storage = 40960,
 	.depth = PROFILE_MAX_DEPTH };
 
@@ -86,10 +87,7 @@ static const struct opt opts[] = {
 	{ 0, "perf-max-stack-depth", OPT_LONG, "N", "frames kept per stack (default 127)",
 	  &o.depth, 1, PROFILE_DEPTH_LIMIT },
 	{ 'C', "cpu", OPT_LONG, "CPU", "sample this CPU only", &o.cpu, 0, CPUS_MAX - 1 },
-	{ 0, "cgroupmap", OPT_STR, "PATH", "trace cgroups in this pinned BPF hash map only",
-	  &o.cgroupmap, .max = 4095, .complete = "file" },
-	{ 0, "mntnsmap", OPT_STR, "PATH", "trace mount namespaces in this pinned BPF hash map only",
-	  &o.mntnsmap, .max = 4095, .complete = "file" },
+	PINMAP_CONTAINER_OPTS(o.ct),
 	{ 'A', "address", OPT_FLAG, NULL, "print each frame's address before its symbol",
 	  &o.address },
 	{ 0, "svg", OPT_STR, "FILE", "also write an interactive flame graph to FILE", &o.svg,
@@ -244,10 +242,12 @@ static int on_event(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
+/* a record of stacks__read_counts */
 struct entry {
 	struct profile_key k;
 	uint64_t count;
 };
+_Static_assert(sizeof(struct entry) == sizeof(struct profile_key) + 8, "entry layout");
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -265,49 +265,6 @@ static int cmp_entry(const void *a, const void *b)
 	if (x->k.user_stack != y->k.user_stack)
 		return x->k.user_stack < y->k.user_stack ? -1 : 1;
 	return x->k.kernel_stack < y->k.kernel_stack ? -1 : x->k.kernel_stack > y->k.kernel_stack;
-}
-
-/* Reads a stack's frames (leaf first); returns their number. */
-static int read_stack(int fd, uint64_t hash, uint64_t *ips)
-{
-	int n = 0;
-
-	if (bpf_map_lookup_elem(fd, &hash, ips))
-		return 0;
-	while (n < o.depth && ips[n])
-		n++;
-	return n;
-}
-
-static int read_counts(struct prof *p, struct entry **out, size_t *nout)
-{
-	int fd = bpf_map__fd(p->skel->maps.counts);
-	struct profile_key key, next, *prev = NULL;
-	struct entry *v = NULL;
-	size_t n = 0, cap = 0;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if (n == cap) {
-			struct entry *nv;
-
-			cap = cap ? cap * 2 : 1024;
-			nv = realloc(v, cap * sizeof(*nv));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		if (!bpf_map_lookup_elem(fd, &next, &v[n].count)) {
-			v[n].k = next;
-			n++;
-		}
-		key = next;
-		prev = &key;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
 }
 
 /*
@@ -329,7 +286,8 @@ static bool report_stop(void)
 static void report(void *ctx)
 {
 	struct prof *p = ctx;
-	int sfd = bpf_map__fd(p->skel->maps.stacks), missing = 0, err;
+	int sfd = bpf_map__fd(p->skel->maps.stacks), cfd = bpf_map__fd(p->skel->maps.counts);
+	int missing = 0, err;
 	uint64_t *kips, *uips, t0 = now_ns_mono(), samples = 0;
 	bool full = false;
 	struct entry *v = NULL;
@@ -344,7 +302,7 @@ static void report(void *ctx)
 	syms_cache__set_stop(stacks__syms(p->st), report_stop);
 	kips = calloc((size_t)o.depth, sizeof(*kips));
 	uips = calloc((size_t)o.depth, sizeof(*uips));
-	if (!kips || !uips || (err = read_counts(p, &v, &n))) {
+	if (!kips || !uips || (err = stacks__read_counts(cfd, sizeof(v->k), (void **)&v, &n))) {
 		err_report(ERR_RUNTIME, -ENOMEM, "reading the counts");
 		goto out;
 	}
@@ -377,8 +335,8 @@ static void report(void *ctx)
 			full |= e.uerr == -ENOMEM;
 		}
 		snprintf(comm, sizeof(comm), "%.*s", PROFILE_COMM_LEN, k->comm);
-		e.nk = e.kerr ? 0 : read_stack(sfd, k->kernel_stack, kips);
-		e.nu = e.uerr ? 0 : read_stack(sfd, k->user_stack, uips);
+		e.nk = e.kerr ? 0 : stacks__read(sfd, k->kernel_stack, kips, (int)o.depth);
+		e.nu = e.uerr ? 0 : stacks__read(sfd, k->user_stack, uips, (int)o.depth);
 		samples += v[i].count;
 		stacks__print(p->st, &e);
 		if (out_closed() || report_cut)
@@ -497,7 +455,7 @@ static int setup(struct prof *p)
 	struct profile_bpf *skel;
 	const struct id_list *l;
 	uint8_t yes = 1;
-	char why[256];
+	char why[PINMAP_WHY_MAX];
 	int err;
 
 	p->skel = skel = profile_bpf__open_opts(skel_open_opts());
@@ -507,18 +465,15 @@ static int setup(struct prof *p)
 	skel->rodata->kernel_stacks = !o.user_only;
 	skel->rodata->include_idle = o.idle;
 	skel->rodata->filter_kind = o.pids.n ? 1 : o.tids.n ? 2 : 0;
-	skel->rodata->filter_cgroup = o.cgroupmap != NULL;
-	skel->rodata->filter_mntns = o.mntnsmap != NULL;
 	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o.hash_storage);
 	bpf_map__set_max_entries(skel->maps.stacks, (uint32_t)o.stack_storage);
 	bpf_map__set_value_size(skel->maps.stacks, (uint32_t)o.depth * sizeof(uint64_t));
 	skel->rodata->stack_bytes = (uint32_t)o.depth * sizeof(uint64_t);
 	/* only first-sight announcements travel through it: a few bytes per process */
 	bpf_map__set_max_entries(skel->maps.events, 64 * 1024);
-	if (o.cgroupmap && pinmap__reuse(skel->maps.cgroupset, o.cgroupmap, why, sizeof(why)))
-		return err_msg("--cgroupmap %s: %s", o.cgroupmap, why), 1;
-	if (o.mntnsmap && pinmap__reuse(skel->maps.mntnsset, o.mntnsmap, why, sizeof(why)))
-		return err_msg("--mntnsmap %s: %s", o.mntnsmap, why), 1;
+	if (pinmap__containers(&o.ct, skel->maps.cgroupset, &skel->rodata->filter_cgroup,
+			       skel->maps.mntnsset, &skel->rodata->filter_mntns, why, sizeof(why)))
+		return err_msg("%s", why), 1;
 	if ((err = skel_load(skel->skeleton)))
 		return err_report(ERR_LOAD, err, "loading BPF programs");
 	l = o.pids.n ? &o.pids : &o.tids;

@@ -83,3 +83,28 @@ int pinmap__reuse(struct bpf_map *m, const char *path, char *why, size_t n)
 		snprintf(why, n, "%s", strerror(-err));
 	return err;
 }
+
+static int reuse_opt(struct bpf_map *m, const char *opt, const char *path, char *why, size_t n)
+{
+	char buf[512];
+	int err = pinmap__reuse(m, path, buf, sizeof(buf));
+
+	if (err)
+		snprintf(why, n, "--%s %s: %s", opt, path, buf);
+	return err;
+}
+
+int pinmap__containers(const struct pinmap_containers *c, struct bpf_map *cgroupset,
+		       bool *cgroup_on, struct bpf_map *mntnsset, bool *mntns_on, char *why,
+		       size_t n)
+{
+	int err;
+
+	*cgroup_on = c->cgroupmap != NULL;
+	*mntns_on = c->mntnsmap != NULL;
+	if (c->cgroupmap && (err = reuse_opt(cgroupset, "cgroupmap", c->cgroupmap, why, n)))
+		return err;
+	if (c->mntnsmap && (err = reuse_opt(mntnsset, "mntnsmap", c->mntnsmap, why, n)))
+		return err;
+	return 0;
+}
