@@ -109,6 +109,7 @@ static int cmp_entry(const void *a, const void *b)
 /* BCC's frame: "  [ADDR ]sym[+0xoff]", no module. */
 static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
 {
+	FILE *f = out_file();
 	char buf[4096], *mod;
 
 	if (kernel)
@@ -118,14 +119,13 @@ static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
 	mod = strstr(buf, " [");
 	if (mod)
 		*mod = '\0';
-	/* names come from files other users control: no control characters reach the terminal */
-	for (char *c = buf; *c; c++)
-		if ((unsigned char)*c < ' ' || *c == 0x7f)
-			*c = '?';
 	if (o.address)
-		out_note("  %-16" PRIx64 " %s\n", addr, buf);
+		fprintf(f, "  %-16" PRIx64 " ", addr);
 	else
-		out_note("  %s\n", buf);
+		fputs("  ", f);
+	/* names come from files other users control: escaped like all text */
+	out_text(f, buf);
+	fputc('\n', f);
 }
 
 static void print_block(struct sc *sc, const struct entry *v, int nk, int nu, uint32_t upid)
