@@ -252,19 +252,12 @@ _Static_assert(sizeof(struct entry) == sizeof(struct profile_key) + 8, "entry la
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
+	uint64_t tx[] = { x->count, x->k.pid, x->k.start_ns, x->k.exec_id, x->k.user_stack,
+			  x->k.kernel_stack };
+	uint64_t ty[] = { y->count, y->k.pid, y->k.start_ns, y->k.exec_id, y->k.user_stack,
+			  y->k.kernel_stack };
 
-	/* BCC's order: ascending count, the hottest stack last, next to the prompt */
-	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	if (x->k.pid != y->k.pid)
-		return x->k.pid < y->k.pid ? -1 : 1;
-	if (x->k.start_ns != y->k.start_ns)
-		return x->k.start_ns < y->k.start_ns ? -1 : 1;
-	if (x->k.exec_id != y->k.exec_id)
-		return x->k.exec_id < y->k.exec_id ? -1 : 1;
-	if (x->k.user_stack != y->k.user_stack)
-		return x->k.user_stack < y->k.user_stack ? -1 : 1;
-	return x->k.kernel_stack < y->k.kernel_stack ? -1 : x->k.kernel_stack > y->k.kernel_stack;
+	return stacks__cmp_tuple(tx, ty, sizeof(tx) / sizeof(tx[0]));
 }
 
 /*

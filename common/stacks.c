@@ -351,3 +351,11 @@ int stacks__read_counts(int fd, size_t key_size, void **out, size_t *nout)
 	*nout = n;
 	return 0;
 }
+
+int stacks__cmp_tuple(const uint64_t *a, const uint64_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}

@@ -71,4 +71,8 @@ void stacks__uframe(struct stacks *st, uint32_t pid, uint64_t addr, char *buf, s
 int stacks__read(int fd, uint64_t hash, uint64_t *ips, int max);
 int stacks__read_counts(int fd, size_t key_size, void **out, size_t *n);
 
+/* Orders two tuples field by field (-1, 0, 1): applets sort counted stacks in BCC's order
+ * with the count first (ascending: the hottest last, next to the prompt), then their keys. */
+int stacks__cmp_tuple(const uint64_t *a, const uint64_t *b, size_t n);
+
 #endif
