@@ -91,22 +91,52 @@ bpf_progs_gone() {
 	return 1
 }
 
-# check_usage_errors APPLET "ARGS:EXPECTED"...: each ARGS (split on spaces) must exit 2 with
-# one line on stderr that contains EXPECTED, and print nothing on stdout.
+# usage_case NAME WANT ARGS...: bpfbox ARGS exits 2 with one line on stderr that contains WANT
+# (fixed text), and prints nothing on stdout.
+usage_case() {
+	_un=$1 _uw=$2
+	shift 2
+	"$BPFBOX" "$@" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
+	_rc=$?
+	if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
+		grep -qF -- "$_uw" "$TMPD/bad.err"; then
+		pass "$_un"
+	else
+		fail "$_un" "rc=$_rc, stderr: $(cat "$TMPD/bad.err"), want '$_uw'"
+	fi
+}
+
+# check_usage_errors APPLET "ARGS:EXPECTED"...: usage_case for each ARGS (split on spaces).
 check_usage_errors() {
 	_app=$1; shift
 	for _bad in "$@"; do
 		# shellcheck disable=SC2086 # split on purpose
-		"$BPFBOX" "$_app" ${_bad%%:*} >"$TMPD/bad.out" 2>"$TMPD/bad.err"
-		_rc=$?
-		_name="usage-error $(echo "${_bad%%:*}" | tr ' /' '_-')"
-		if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
-			grep -q -- "${_bad#*:}" "$TMPD/bad.err"; then
-			pass "$_name"
-		else
-			fail "$_name" "rc=$_rc, stderr: $(cat "$TMPD/bad.err")"
-		fi
+		usage_case "usage-error $(echo "${_bad%%:*}" | tr ' /' '_-')" "${_bad#*:}" "$_app" \
+			${_bad%%:*}
 	done
+}
+
+# prog_start NAME COMMAND...: a tests/progs program run with -w (it prints "ready" and "pid N",
+# then waits for SIGUSR1), its output in $TMPD/NAME.m; sets PROG_PID.
+prog_start() {
+	_pn=$1; shift
+	"$@" -w >"$TMPD/$_pn.m" &
+	_i=0
+	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_pn.m")
+}
+
+# prog_tool NAME ARGS...: start_tool "$TMPD/NAME" ARGS for a case whose program runs as
+# PROG_PID; if the tool does not start: FAIL NAME, end the program, return 1.
+prog_tool() {
+	_tn=$1; shift
+	start_tool "$TMPD/$_tn" "$@" && return 0
+	fail "$_tn" "did not start: $(cat "$TMPD/$_tn.err")"
+	kill "$PROG_PID" 2>/dev/null
+	return 1
 }
 
 # check_clean_exits APPLET [ARGS...]: SIGINT and SIGTERM each end the applet with status 0,

@@ -12,18 +12,6 @@ N=1001 M=501 G=123 R=77
 # value FILE NAME: the COUNT of the row NAME (text output), empty when absent
 value() { awk -v n="$2" '$1 == n { print $2 }' "$1"; }
 
-# prog_start NAME ARGS...: countprog (or ARGS' program) waiting for SIGUSR1; sets PROG_PID
-prog_start() {
-	_pn=$1; shift
-	"$@" -w >"$TMPD/$_pn.m" &
-	_i=0
-	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_pn.m")
-}
-
 # count_case NAME PATTERN PROG-ARGS... -- FUNCCOUNT-ARGS...: runs funccount on PATTERN while
 # one countprog runs to the end; funccount's output in $TMPD/NAME, the program's in NAME.m.
 # The word PID in FUNCCOUNT-ARGS stands for the program's pid.
@@ -38,11 +26,7 @@ count_case() {
 	_fa=
 	for _w in "$@"; do [ "$_w" = PID ] && _w=$PROG_PID; _fa="$_fa $_w"; done
 	# shellcheck disable=SC2086 # options
-	if ! start_tool "$TMPD/$_n" funccount $_fa "$_pat"; then
-		fail "$_n" "did not start: $(cat "$TMPD/$_n.err")"
-		kill "$PROG_PID" 2>/dev/null
-		return 1
-	fi
+	prog_tool "$_n" funccount $_fa "$_pat" || return 1
 	kill -USR1 "$PROG_PID"
 	wait "$PROG_PID"
 	settle
@@ -159,18 +143,7 @@ fi
 
 # bad input: one line on stderr, nothing on stdout, exit 2 each
 # (check_usage_errors splits on ':', which patterns need)
-bad() {
-	_n=$1 _want=$2
-	shift 2
-	"$BPFBOX" funccount "$@" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
-	_rc=$?
-	if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
-		grep -q -- "$_want" "$TMPD/bad.err"; then
-		pass "bad-$_n"
-	else
-		fail "bad-$_n" "rc=$_rc, stderr: $(cat "$TMPD/bad.err")"
-	fi
-}
+bad() { _bn=$1 _bw=$2; shift 2; usage_case "bad-$_bn" "$_bw" funccount "$@"; }
 bad no-match "No functions matched by pattern $CP:nosuch_xyz" "$CP:nosuch_xyz"
 bad regex "invalid regular expression" -r "$CP:(unclosed"
 bad four-parts "too many ':'-separated components" a:b:c:d

@@ -9,19 +9,6 @@
 CP=$PROGS/countprog
 N=1001 G=123 R=77
 
-# prog_start NAME ARGS...: countprog waiting for SIGUSR1 to start and SIGUSR2 to exit; sets
-# PROG_PID
-prog_start() {
-	_pn=$1; shift
-	"$@" -w -x >"$TMPD/$_pn.m" &
-	_i=0
-	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_pn.m")
-}
-
 # sc_case NAME PATTERN PROG-ARGS... -- STACKCOUNT-ARGS...: as funccount.sh's count_case
 sc_case() {
 	_n=$1 _pat=$2
@@ -30,15 +17,11 @@ sc_case() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do _pa="$_pa $1"; shift; done
 	[ $# -gt 0 ] && shift
 	# shellcheck disable=SC2086 # program and arguments
-	prog_start "$_n" $_pa
+	prog_start "$_n" $_pa -x
 	_fa=
 	for _w in "$@"; do [ "$_w" = PID ] && _w=$PROG_PID; _fa="$_fa $_w"; done
 	# shellcheck disable=SC2086 # options
-	if ! start_tool "$TMPD/$_n" stackcount $_fa "$_pat"; then
-		fail "$_n" "did not start: $(cat "$TMPD/$_n.err")"
-		kill "$PROG_PID" 2>/dev/null
-		return 1
-	fi
+	prog_tool "$_n" stackcount $_fa "$_pat" || return 1
 	kill -USR1 "$PROG_PID"
 	# the report is made while the program lives (-x): this checks symbols, not the race
 	# of a process that exits before its first-sight record is read
@@ -162,18 +145,7 @@ else
 fi
 
 # bad input: one line on stderr, nothing on stdout, exit 2 each
-bad() {
-	_n=$1 _want=$2
-	shift 2
-	"$BPFBOX" stackcount "$@" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
-	_rc=$?
-	if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
-		grep -q -- "$_want" "$TMPD/bad.err"; then
-		pass "bad-$_n"
-	else
-		fail "bad-$_n" "rc=$_rc, stderr: $(cat "$TMPD/bad.err")"
-	fi
-}
+bad() { _bn=$1 _bw=$2; shift 2; usage_case "bad-$_bn" "$_bw" stackcount "$@"; }
 bad k-and-u "-K and -U are mutually exclusive" -K -U "$CP:countlib_tick"
 bad no-match "No functions matched by pattern $CP:nosuch_xyz" "$CP:nosuch_xyz"
 bad four-parts "too many ':'-separated components" a:b:c:d

@@ -8,18 +8,6 @@
 . "$TESTLIB"
 TP=$PROGS/traceprog
 
-# prog_start NAME ARGS...: traceprog waiting for SIGUSR1; sets PROG_PID
-prog_start() {
-	_pn=$1; shift
-	"$TP" "$@" -w >"$TMPD/$_pn.m" &
-	_i=0
-	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_pn.m")
-}
-
 # msgs FILE: the message column of the event lines (text after FUNC), one per line
 msgs() { awk 'NR > 1 { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$1"; }
 
@@ -35,12 +23,8 @@ same() {
 uprobe_case() {
 	_n=$1 _cnt=$2
 	shift 2
-	prog_start "$_n" "$_cnt"
-	if ! BPFBOX_READY=1 start_tool "$TMPD/$_n" trace "$@"; then
-		fail "$_n" "did not start: $(cat "$TMPD/$_n.err")"
-		kill "$PROG_PID" 2>/dev/null
-		return 1
-	fi
+	prog_start "$_n" "$TP" "$_cnt"
+	prog_tool "$_n" trace "$@" || return 1
 	kill -USR1 "$PROG_PID"
 	wait "$PROG_PID"
 	settle
@@ -77,7 +61,7 @@ item-12 -12"
 	uprobe_case uvars 1 "p:$TP:trace_str \"%d %d %d %d %d\", \$tgid, \$pid, \$uid, \$gid, \$cpu == \$cpu"
 	same uvars "$TMPD/uvars" "$PROG_PID $PROG_PID $(id -u) $(id -g) 1"
 	# -M: exits by itself after M events; two probes in one trace
-	prog_start umax 5
+	prog_start umax "$TP" 5
 	if BPFBOX_READY=1 start_tool "$TMPD/umax" trace -M 3 "p:$TP:trace_str \"s %d\", arg2" "p:$TP:trace_ts \"t\""; then
 		kill -USR1 "$PROG_PID"
 		wait "$PROG_PID"
@@ -90,7 +74,7 @@ s -2"
 		fail umax "did not start: $(cat "$TMPD/umax.err")"
 	fi
 	# -A: identical events counted, most frequent first, after -M events
-	prog_start uagg 5
+	prog_start uagg "$TP" 5
 	if BPFBOX_READY=1 start_tool "$TMPD/uagg" trace -A -M 5 "p:$TP:trace_str \"%d\", (long)arg2 % 2"; then
 		kill -USR1 "$PROG_PID"
 		wait "$PROG_PID"
@@ -238,16 +222,7 @@ check_usage_errors trace \
 	"-b 3 do_sys_open:-b needs a power of two" \
 	"-A do_sys_open:-A needs -M" \
 	"-c /nonexistent-cgroup do_sys_open:-c /nonexistent-cgroup: No such file or directory"
-bad() {
-	"$BPFBOX" trace "$2" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
-	_rc=$?
-	if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
-		grep -qF -- "$3" "$TMPD/bad.err"; then
-		pass "bad-$1"
-	else
-		fail "bad-$1" "rc=$_rc, stderr: $(cat "$TMPD/bad.err"), want '$3'"
-	fi
-}
+bad() { usage_case "bad-$1" "$3" trace "$2"; }
 bad type 'x:foo:bar' "column 1: probe type must be p, r, t or u, not 'x'"
 bad syntax 't:sched:sched_switch (args->prev_pid == ) "x"' 'column 41: expression expected, found end of text'
 bad member 't:sched:sched_switch (args->nope > 1)' "column 29: tracepoint has no field 'nope'"
