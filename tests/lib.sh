@@ -116,16 +116,22 @@ check_usage_errors() {
 	done
 }
 
+# wait_line FILE REGEX TENTHS: waits until a line of FILE matches REGEX, for TENTHS tenths of a
+# second at most.
+wait_line() {
+	_i=0
+	while ! grep -q -- "$2" "$1" 2>/dev/null && [ $_i -lt "$3" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # prog_start NAME COMMAND...: a tests/progs program run with -w (it prints "ready" and "pid N",
 # then waits for SIGUSR1), its output in $TMPD/NAME.m; sets PROG_PID.
 prog_start() {
 	_pn=$1; shift
 	"$@" -w >"$TMPD/$_pn.m" &
-	_i=0
-	while ! grep -q '^ready' "$TMPD/$_pn.m" 2>/dev/null && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	wait_line "$TMPD/$_pn.m" '^ready' 100
 	PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_pn.m")
 }
 

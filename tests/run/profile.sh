@@ -61,11 +61,7 @@ run_case() {
 	$RUNWRAP "$_prog" $SECS -w <"$TMPD/go" >"$TMPD/$_n.m" &
 	_pp=$!
 	exec 3>"$TMPD/go"
-	_i=0
-	while ! grep -q '^ready' "$TMPD/$_n.m" 2>/dev/null && [ $_i -lt 600 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	wait_line "$TMPD/$_n.m" '^ready' 600
 	P_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_n.m")
 	P_TIDSYS=$(awk '$1 == "tid_sys" { print $2 }' "$TMPD/$_n.m")
 	_a=

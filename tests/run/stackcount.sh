@@ -25,11 +25,7 @@ sc_case() {
 	kill -USR1 "$PROG_PID"
 	# the report is made while the program lives (-x): this checks symbols, not the race
 	# of a process that exits before its first-sight record is read
-	_i=0
-	while ! grep -q '^done' "$TMPD/$_n.m" 2>/dev/null && [ $_i -lt 600 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	wait_line "$TMPD/$_n.m" '^done' 600
 	settle
 	stop_tool
 	kill -USR2 "$PROG_PID"
