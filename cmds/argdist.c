@@ -493,14 +493,11 @@ static int fill_maps(struct ad *ad)
 	int probes = bpf_map__fd(ad->skel->maps.xvm_probes);
 	int lits = bpf_map__fd(ad->skel->maps.xvm_lits);
 	int aps = bpf_map__fd(ad->skel->maps.agg_probes);
+	int err;
 
 	for (int i = 0; i < ad->nsp; i++)
-		for (int k = 0; k < ad->sp[i].prog.nops; k++) {
-			uint32_t key = ad->sp[i].base + (uint32_t)k;
-
-			if (bpf_map_update_elem(code, &key, &ad->sp[i].prog.op[k], 0))
-				return -errno;
-		}
+		if ((err = expr_probe__fill_code(code, ad->sp[i].base, &ad->sp[i].prog)))
+			return err;
 	for (uint32_t id = 0; id < ad->nids; id++) {
 		const struct aspec *a = &ad->sp[ad->owner[id]];
 		struct xvm_probe pr = { .base = a->base, .nops = (uint32_t)a->prog.nops,
@@ -517,12 +514,8 @@ static int fill_maps(struct ad *ad)
 		if (bpf_map_update_elem(probes, &id, &pr, 0) ||
 		    bpf_map_update_elem(aps, &id, &ap, 0))
 			return -errno;
-		for (int k = 0; k < a->x.nlits; k++) {
-			uint32_t key = id * XVM_VALS + (uint32_t)k;
-
-			if (bpf_map_update_elem(lits, &key, &a->x.lit[k], 0))
-				return -errno;
-		}
+		if ((err = expr_probe__fill_lits(lits, id, &a->x)))
+			return err;
 	}
 	return 0;
 }
