@@ -575,14 +575,7 @@ int argdist_main(int argc, char **argv)
 	bpf_map__set_max_entries(ad.skel->maps.xvm_lits, ad.nids * XVM_VALS);
 	/* argdist's events go to maps: the shared ring buffer stays minimal */
 	bpf_map__set_max_entries(ad.skel->maps.events, 4096);
-	progs = (struct probe_progs){ .prog = {
-		[PROBE_MECH_TRACEPOINT] = ad.skel->progs.probe_tp,
-		[PROBE_MECH_KPROBE_MULTI] = ad.skel->progs.probe_kprobe_multi,
-		[PROBE_MECH_KPROBE] = ad.skel->progs.probe_kprobe,
-		[PROBE_MECH_UPROBE] = ad.skel->progs.probe_uprobe,
-		[PROBE_MECH_UPROBE_MULTI] = ad.skel->progs.probe_uprobe_multi,
-		[PROBE_MECH_USDT] = ad.skel->progs.probe_usdt,
-	} };
+	progs = PROBE_PROGS_OF(ad.skel);
 	for (int i = 0; i < ad.nsp; i++) {
 		struct probe_cli_err e;
 

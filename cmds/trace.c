@@ -605,14 +605,7 @@ int trace_main(int argc, char **argv)
 	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
-	progs = (struct probe_progs){ .prog = {
-		[PROBE_MECH_TRACEPOINT] = tr.skel->progs.probe_tp,
-		[PROBE_MECH_KPROBE_MULTI] = tr.skel->progs.probe_kprobe_multi,
-		[PROBE_MECH_KPROBE] = tr.skel->progs.probe_kprobe,
-		[PROBE_MECH_UPROBE] = tr.skel->progs.probe_uprobe,
-		[PROBE_MECH_UPROBE_MULTI] = tr.skel->progs.probe_uprobe_multi,
-		[PROBE_MECH_USDT] = tr.skel->progs.probe_usdt,
-	} };
+	progs = PROBE_PROGS_OF(tr.skel);
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_err e;
 
