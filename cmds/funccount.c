@@ -162,14 +162,7 @@ int funccount_main(int argc, char **argv)
 	fc.skel->rodata->probe_pid = o.p.pid;
 	fc.skel->rodata->probe_cpu = (int)o.p.cpu;
 	bpf_map__set_max_entries(fc.skel->maps.counts, (uint32_t)fc.run->set.n);
-	progs = (struct probe_progs){ .prog = {
-		[PROBE_MECH_TRACEPOINT] = fc.skel->progs.probe_tp,
-		[PROBE_MECH_KPROBE_MULTI] = fc.skel->progs.probe_kprobe_multi,
-		[PROBE_MECH_KPROBE] = fc.skel->progs.probe_kprobe,
-		[PROBE_MECH_UPROBE_MULTI] = fc.skel->progs.probe_uprobe_multi,
-		[PROBE_MECH_UPROBE] = fc.skel->progs.probe_uprobe,
-		[PROBE_MECH_USDT] = fc.skel->progs.probe_usdt,
-	} };
+	progs = PROBE_CLI_PROGS(fc.skel);
 	if ((rc = probe_cli__prepare(spec.name, &o.p, fc.run, &progs, &e))) {
 		err_msg("%s", e.msg);
 		goto out;

@@ -308,14 +308,7 @@ static int setup(struct sc *sc, const char *pattern)
 	skel->rodata->stack_bytes = DEPTH * sizeof(uint64_t);
 	/* only first-sight announcements travel through it: a few bytes per process */
 	bpf_map__set_max_entries(skel->maps.events, 64 * 1024);
-	progs = (struct probe_progs){ .prog = {
-		[PROBE_MECH_TRACEPOINT] = skel->progs.probe_tp,
-		[PROBE_MECH_KPROBE_MULTI] = skel->progs.probe_kprobe_multi,
-		[PROBE_MECH_KPROBE] = skel->progs.probe_kprobe,
-		[PROBE_MECH_UPROBE_MULTI] = skel->progs.probe_uprobe_multi,
-		[PROBE_MECH_UPROBE] = skel->progs.probe_uprobe,
-		[PROBE_MECH_USDT] = skel->progs.probe_usdt,
-	} };
+	progs = PROBE_CLI_PROGS(skel);
 	if ((rc = probe_cli__prepare(spec.name, &o.p, sc->run, &progs, &e)))
 		return err_msg("%s", e.msg), rc;
 	if ((err = skel_load(skel->skeleton)))

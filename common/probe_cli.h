@@ -46,6 +46,16 @@ const char *probe_cli__parse_pid(const char *arg, void *dst);
 	  PROBE_MECH_NAMES, &(o).mechanism, .parse = probe_cli__parse_mech, \
 	  .complete = PROBE_MECH_NAMES }
 
+/* The probe_progs of a skeleton built on bpf/probe.bpf.h (its programs probe_tp ... probe_usdt). */
+#define PROBE_CLI_PROGS(skel) ((struct probe_progs){ .prog = {	\
+	[PROBE_MECH_TRACEPOINT] = (skel)->progs.probe_tp,		\
+	[PROBE_MECH_KPROBE_MULTI] = (skel)->progs.probe_kprobe_multi,	\
+	[PROBE_MECH_KPROBE] = (skel)->progs.probe_kprobe,		\
+	[PROBE_MECH_UPROBE_MULTI] = (skel)->progs.probe_uprobe_multi,	\
+	[PROBE_MECH_UPROBE] = (skel)->progs.probe_uprobe,		\
+	[PROBE_MECH_USDT] = (skel)->progs.probe_usdt,			\
+} })
+
 struct probe_cli_err {
 	char msg[400];
 };
