@@ -575,7 +575,7 @@ int argdist_main(int argc, char **argv)
 	bpf_map__set_max_entries(ad.skel->maps.xvm_lits, ad.nids * XVM_VALS);
 	/* argdist's events go to maps: the shared ring buffer stays minimal */
 	bpf_map__set_max_entries(ad.skel->maps.events, 4096);
-	progs = PROBE_PROGS_OF(ad.skel);
+	progs = PROBE_CLI_PROGS(ad.skel);
 	for (int i = 0; i < ad.nsp; i++) {
 		struct probe_cli_err e;
 

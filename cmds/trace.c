@@ -605,7 +605,7 @@ int trace_main(int argc, char **argv)
 	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
-	progs = PROBE_PROGS_OF(tr.skel);
+	progs = PROBE_CLI_PROGS(tr.skel);
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_err e;
 

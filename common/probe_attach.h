@@ -32,16 +32,6 @@ struct probe_progs {
 	struct bpf_program *prog[PROBE_MECH__COUNT];
 };
 
-/* An applet skeleton's programs: bpf/probe.bpf.h gives them the same names in every object. */
-#define PROBE_PROGS_OF(skel) ((struct probe_progs){ .prog = {			\
-	[PROBE_MECH_TRACEPOINT] = (skel)->progs.probe_tp,			\
-	[PROBE_MECH_KPROBE_MULTI] = (skel)->progs.probe_kprobe_multi,		\
-	[PROBE_MECH_KPROBE] = (skel)->progs.probe_kprobe,			\
-	[PROBE_MECH_UPROBE] = (skel)->progs.probe_uprobe,			\
-	[PROBE_MECH_UPROBE_MULTI] = (skel)->progs.probe_uprobe_multi,		\
-	[PROBE_MECH_USDT] = (skel)->progs.probe_usdt,				\
-} })
-
 /* "tracepoint", "kprobe-multi", "kprobe", "uprobe-multi", "uprobe", "usdt". */
 const char *probe_mech__name(enum probe_mech m);
 /* The mechanism named name, or -EINVAL. */
