@@ -579,18 +579,14 @@ int argdist_main(int argc, char **argv)
 	for (int i = 0; i < ad.nsp; i++) {
 		struct probe_cli_err e;
 
-		if ((rc = probe_cli__prepare(spec.name, &pc, ad.sp[i].run, &progs, &e)) ||
-		    (ad.sp[i].erun &&
-		     (rc = probe_cli__prepare(spec.name, &pc, ad.sp[i].erun, &progs, &e)))) {
+		if ((rc = probe_cli__prepare_shared(spec.name, &pc, ad.sp[i].run, &progs, mech_used,
+						    &e)) ||
+		    (ad.sp[i].erun && (rc = probe_cli__prepare_shared(spec.name, &pc, ad.sp[i].erun,
+								      &progs, mech_used, &e)))) {
 			err_msg("%s", e.msg);
 			goto out;
 		}
-		mech_used[ad.sp[i].run->mech] = true;
-		if (ad.sp[i].erun)
-			mech_used[ad.sp[i].erun->mech] = true;
 	}
-	for (int m = 0; m < PROBE_MECH__COUNT; m++)
-		bpf_program__set_autoload(progs.prog[m], mech_used[m]);
 	rc = 1;
 	if ((err = skel_load(ad.skel->skeleton))) {
 		if (o.verbose && !opt_verbose)

@@ -609,15 +609,12 @@ int trace_main(int argc, char **argv)
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_err e;
 
-		if ((rc = probe_cli__prepare(spec.name, &pc, tr.tp[i].run, &progs, &e))) {
+		if ((rc = probe_cli__prepare_shared(spec.name, &pc, tr.tp[i].run, &progs, mech_used,
+						    &e))) {
 			err_msg("%s", e.msg);
 			goto out;
 		}
-		mech_used[tr.tp[i].run->mech] = true;
 	}
-	/* each prepare switched the others' programs off: on again for every probe's */
-	for (int m = 0; m < PROBE_MECH__COUNT; m++)
-		bpf_program__set_autoload(progs.prog[m], mech_used[m]);
 	rc = 1;
 	if ((err = skel_load(tr.skel->skeleton))) {
 		if (o.verbose)
