@@ -493,14 +493,11 @@ static int fill_maps(struct ad *ad)
 	int probes = bpf_map__fd(ad->skel->maps.xvm_probes);
 	int lits = bpf_map__fd(ad->skel->maps.xvm_lits);
 	int aps = bpf_map__fd(ad->skel->maps.agg_probes);
+	int err;
 
 	for (int i = 0; i < ad->nsp; i++)
-		for (int k = 0; k < ad->sp[i].prog.nops; k++) {
-			uint32_t key = ad->sp[i].base + (uint32_t)k;
-
-			if (bpf_map_update_elem(code, &key, &ad->sp[i].prog.op[k], 0))
-				return -errno;
-		}
+		if ((err = expr_probe__fill_code(code, ad->sp[i].base, &ad->sp[i].prog)))
+			return err;
 	for (uint32_t id = 0; id < ad->nids; id++) {
 		const struct aspec *a = &ad->sp[ad->owner[id]];
 		struct xvm_probe pr = { .base = a->base, .nops = (uint32_t)a->prog.nops,
@@ -517,12 +514,8 @@ static int fill_maps(struct ad *ad)
 		if (bpf_map_update_elem(probes, &id, &pr, 0) ||
 		    bpf_map_update_elem(aps, &id, &ap, 0))
 			return -errno;
-		for (int k = 0; k < a->x.nlits; k++) {
-			uint32_t key = id * XVM_VALS + (uint32_t)k;
-
-			if (bpf_map_update_elem(lits, &key, &a->x.lit[k], 0))
-				return -errno;
-		}
+		if ((err = expr_probe__fill_lits(lits, id, &a->x)))
+			return err;
 	}
 	return 0;
 }
@@ -582,29 +575,18 @@ int argdist_main(int argc, char **argv)
 	bpf_map__set_max_entries(ad.skel->maps.xvm_lits, ad.nids * XVM_VALS);
 	/* argdist's events go to maps: the shared ring buffer stays minimal */
 	bpf_map__set_max_entries(ad.skel->maps.events, 4096);
-	progs = (struct probe_progs){ .prog = {
-		[PROBE_MECH_TRACEPOINT] = ad.skel->progs.probe_tp,
-		[PROBE_MECH_KPROBE_MULTI] = ad.skel->progs.probe_kprobe_multi,
-		[PROBE_MECH_KPROBE] = ad.skel->progs.probe_kprobe,
-		[PROBE_MECH_UPROBE] = ad.skel->progs.probe_uprobe,
-		[PROBE_MECH_UPROBE_MULTI] = ad.skel->progs.probe_uprobe_multi,
-		[PROBE_MECH_USDT] = ad.skel->progs.probe_usdt,
-	} };
+	progs = PROBE_CLI_PROGS(ad.skel);
 	for (int i = 0; i < ad.nsp; i++) {
 		struct probe_cli_err e;
 
-		if ((rc = probe_cli__prepare(spec.name, &pc, ad.sp[i].run, &progs, &e)) ||
-		    (ad.sp[i].erun &&
-		     (rc = probe_cli__prepare(spec.name, &pc, ad.sp[i].erun, &progs, &e)))) {
+		if ((rc = probe_cli__prepare_shared(spec.name, &pc, ad.sp[i].run, &progs, mech_used,
+						    &e)) ||
+		    (ad.sp[i].erun && (rc = probe_cli__prepare_shared(spec.name, &pc, ad.sp[i].erun,
+								      &progs, mech_used, &e)))) {
 			err_msg("%s", e.msg);
 			goto out;
 		}
-		mech_used[ad.sp[i].run->mech] = true;
-		if (ad.sp[i].erun)
-			mech_used[ad.sp[i].erun->mech] = true;
 	}
-	for (int m = 0; m < PROBE_MECH__COUNT; m++)
-		bpf_program__set_autoload(progs.prog[m], mech_used[m]);
 	rc = 1;
 	if ((err = skel_load(ad.skel->skeleton))) {
 		if (o.verbose && !opt_verbose)

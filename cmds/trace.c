@@ -507,17 +507,11 @@ static int fill_maps(struct tr *tr)
 	int code = bpf_map__fd(tr->skel->maps.xvm_code);
 	int probes = bpf_map__fd(tr->skel->maps.xvm_probes);
 	int lits = bpf_map__fd(tr->skel->maps.xvm_lits);
+	int err;
 
-	for (int i = 0; i < tr->ntp; i++) {
-		struct tprobe *t = &tr->tp[i];
-
-		for (int k = 0; k < t->prog.nops; k++) {
-			uint32_t key = t->base + (uint32_t)k;
-
-			if (bpf_map_update_elem(code, &key, &t->prog.op[k], 0))
-				return -errno;
-		}
-	}
+	for (int i = 0; i < tr->ntp; i++)
+		if ((err = expr_probe__fill_code(code, tr->tp[i].base, &tr->tp[i].prog)))
+			return err;
 	for (uint32_t id = 0; id < tr->nids; id++) {
 		struct tprobe *t = &tr->tp[tr->owner[id]];
 		struct xvm_probe pr = {
@@ -531,12 +525,8 @@ static int fill_maps(struct tr *tr)
 			     expr_probe__syscall_wrapper(t->run->set.t[id - t->first_id].name);
 		if (bpf_map_update_elem(probes, &id, &pr, 0))
 			return -errno;
-		for (int k = 0; k < t->x.nlits; k++) {
-			uint32_t key = id * XVM_VALS + (uint32_t)k;
-
-			if (bpf_map_update_elem(lits, &key, &t->x.lit[k], 0))
-				return -errno;
-		}
+		if ((err = expr_probe__fill_lits(lits, id, &t->x)))
+			return err;
 	}
 	return 0;
 }
@@ -615,26 +605,16 @@ int trace_main(int argc, char **argv)
 	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
-	progs = (struct probe_progs){ .prog = {
-		[PROBE_MECH_TRACEPOINT] = tr.skel->progs.probe_tp,
-		[PROBE_MECH_KPROBE_MULTI] = tr.skel->progs.probe_kprobe_multi,
-		[PROBE_MECH_KPROBE] = tr.skel->progs.probe_kprobe,
-		[PROBE_MECH_UPROBE] = tr.skel->progs.probe_uprobe,
-		[PROBE_MECH_UPROBE_MULTI] = tr.skel->progs.probe_uprobe_multi,
-		[PROBE_MECH_USDT] = tr.skel->progs.probe_usdt,
-	} };
+	progs = PROBE_CLI_PROGS(tr.skel);
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_err e;
 
-		if ((rc = probe_cli__prepare(spec.name, &pc, tr.tp[i].run, &progs, &e))) {
+		if ((rc = probe_cli__prepare_shared(spec.name, &pc, tr.tp[i].run, &progs, mech_used,
+						    &e))) {
 			err_msg("%s", e.msg);
 			goto out;
 		}
-		mech_used[tr.tp[i].run->mech] = true;
 	}
-	/* each prepare switched the others' programs off: on again for every probe's */
-	for (int m = 0; m < PROBE_MECH__COUNT; m++)
-		bpf_program__set_autoload(progs.prog[m], mech_used[m]);
 	rc = 1;
 	if ((err = skel_load(tr.skel->skeleton))) {
 		if (o.verbose)

@@ -16,11 +16,6 @@
 #define EXPR_NODES_MAX 256	/* nodes of one probe's expressions together */
 #define EXPR_PARAMS_MAX 6	/* signature parameters (register arguments) */
 
-struct expr_err {
-	int pos;		/* byte position in the probe's text */
-	char msg[200];
-};
-
 /* A C type as far as the VM cares. */
 enum expr_tkind {
 	ET_INT,		/* size bytes, sign */

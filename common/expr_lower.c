@@ -4,7 +4,6 @@
  * kernel's BTF) and their lowering to the expression VM's bytecode (bpf/exprvm.h).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +11,6 @@
 
 #include "expr.h"
 #include "kbtf.h"
-
-static int fail(struct expr_err *e, int pos, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->pos = pos;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 static const struct { const char *name; int size; bool sign; } ints[] = {
 	{ "char", 1, true }, { "signed char", 1, true }, { "unsigned char", 1, false },
@@ -294,7 +282,7 @@ static int type_member(struct expr_set *s, struct expr_node *n, const struct exp
 			n->num = (uint64_t)f->offset;
 			if (f->data_loc || strchr(f->type, '[')) {
 				if (!f->data_loc && (f->size > XVM_STR_MAX || !strstr(f->type, "char")))
-					return fail(e, n->pos, "field '%s' (%s) is an array: only "
+					return expr_fail(e, n->pos, "field '%s' (%s) is an array: only "
 						    "char arrays are supported", f->name, f->type);
 				n->type.kind = ET_CHARS;
 				n->type.size = f->data_loc ? 0 : f->size;
@@ -308,7 +296,7 @@ static int type_member(struct expr_set *s, struct expr_node *n, const struct exp
 				return 0;
 			}
 			if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
-				return fail(e, n->pos, "field '%s' has size %d: not supported",
+				return expr_fail(e, n->pos, "field '%s' has size %d: not supported",
 					    f->name, f->size);
 			n->type.kind = ET_INT;
 			n->type.size = f->size;
@@ -320,23 +308,23 @@ static int type_member(struct expr_set *s, struct expr_node *n, const struct exp
 						len ? ", " : "", env->fields[i].name);
 		if (len >= sizeof(names) - 1)
 			strcpy(names + sizeof(names) - 5, "...");
-		return fail(e, n->lit, "tracepoint has no field '%s' (it has: %s)", n->name,
+		return expr_fail(e, n->lit, "tracepoint has no field '%s' (it has: %s)", n->name,
 			    names);
 	}
 	if (n->arrow ? a->type.kind != ET_PTR || !a->type.btf_id : a->type.kind != ET_STRUCT)
-		return fail(e, n->op, n->arrow ? "'->%s' needs a pointer to a struct: declare "
+		return expr_fail(e, n->op, n->arrow ? "'->%s' needs a pointer to a struct: declare "
 			    "it in the signature or cast it, e.g. (struct file *)arg1" :
 			    "'.%s' needs a struct (use '->' through a pointer)", n->name);
 	btf = kbtf__get();
 	if (!btf)
-		return fail(e, n->pos, "struct members need the kernel's BTF (or --btf FILE)");
+		return expr_fail(e, n->pos, "struct members need the kernel's BTF (or --btf FILE)");
 	if (find_member(btf, a->type.btf_id, n->name, &off, &mt, &bitfield, 0))
-		return fail(e, n->lit, "struct %s has no member '%s'",
+		return expr_fail(e, n->lit, "struct %s has no member '%s'",
 			    type_name(btf, a->type.btf_id), n->name);
 	if (bitfield)
-		return fail(e, n->lit, "bitfield member '%s' is not supported", n->name);
+		return expr_fail(e, n->lit, "bitfield member '%s' is not supported", n->name);
 	if (from_btf(btf, mt, &n->type))
-		return fail(e, n->lit, "member '%s' has a type trace cannot read (arrays other "
+		return expr_fail(e, n->lit, "member '%s' has a type trace cannot read (arrays other "
 			    "than char, functions)", n->name);
 	n->num = off;
 	n->type.user = a->type.user;
@@ -352,7 +340,7 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 	int err;
 
 	if (depth > 2 * EXPR_NODES_MAX)
-		return fail(e, n->pos, "expression nested too deeply");
+		return expr_fail(e, n->pos, "expression nested too deeply");
 	if (n->kind == EN_MEMBER && s->node[n->a].kind == EN_NAME &&
 	    !strcmp(s->node[n->a].name, "args") && env->mech == XVM_MECH_TP)
 		return type_member(s, n, env, e);
@@ -368,16 +356,16 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 		n->type.sign = n->num <= INT64_MAX;
 		return 0;
 	case EN_STR:
-		return fail(e, n->pos, "string literals are only allowed in STRCMP");
+		return expr_fail(e, n->pos, "string literals are only allowed in STRCMP");
 	case EN_NAME: {
 		int k = arg_number(n->name);
 
 		if (k) {
 			if (env->argdist && env->mech != XVM_MECH_USDT)
-				return fail(e, n->pos, "'%s' works on USDT probes only: name the "
+				return expr_fail(e, n->pos, "'%s' works on USDT probes only: name the "
 					    "parameters in the signature", n->name);
 			if (env->mech == XVM_MECH_TP)
-				return fail(e, n->pos, "'%s' does not exist on tracepoints: use "
+				return expr_fail(e, n->pos, "'%s' does not exist on tracepoints: use "
 					    "args->FIELD", n->name);
 			n->type = t_raw;
 			n->type.user = env->user;
@@ -386,7 +374,7 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 		}
 		if (!strcmp(n->name, "retval") && !env->argdist) {
 			if (!env->ret)
-				return fail(e, n->pos, "'retval' needs a return probe (r:...)");
+				return expr_fail(e, n->pos, "'retval' needs a return probe (r:...)");
 			n->type = t_raw;
 			n->type.user = env->user;
 			n->num = XVM_ARGS - 1;
@@ -396,32 +384,32 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 			if (strcmp(env->params[p].name, n->name))
 				continue;
 			if (env->mech != XVM_MECH_REGS)
-				return fail(e, n->pos, "signature parameters exist only on p: and "
+				return expr_fail(e, n->pos, "signature parameters exist only on p: and "
 					    "r: probes");
 			if (env->argdist && env->ret)
-				return fail(e, n->pos, "on r: probes, read parameters with "
+				return expr_fail(e, n->pos, "on r: probes, read parameters with "
 					    "$entry(%s)", n->name);
 			if ((err = expr_type_parse(env->params[p].type, &n->type)))
-				return fail(e, env->params[p].pos, err == -ENOENT ?
+				return expr_fail(e, env->params[p].pos, err == -ENOENT ?
 					    "type '%s' is not in the kernel's BTF" :
 					    "unknown type '%s'", env->params[p].type);
 			if (n->type.kind == ET_INT && n->type.size > 8)
-				return fail(e, n->pos, "parameter '%s' is wider than a register",
+				return expr_fail(e, n->pos, "parameter '%s' is wider than a register",
 					    n->name);
 			n->type.user |= env->user;
 			n->num = (uint64_t)p;
 			return 0;
 		}
 		if (!strcmp(n->name, "args"))
-			return fail(e, n->pos, env->mech == XVM_MECH_TP ? "'args' needs a field: "
+			return expr_fail(e, n->pos, env->mech == XVM_MECH_TP ? "'args' needs a field: "
 				    "args->FIELD" : "'args' exists only on tracepoints");
 		if (n->name[0] >= 'A' && n->name[0] <= 'Z' &&
 		    strspn(n->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(n->name))
-			return fail(e, n->pos, "'%s' looks like a C macro: macros of headers are not "
+			return expr_fail(e, n->pos, "'%s' looks like a C macro: macros of headers are not "
 				    "supported (bpfbox has no compiler), write its value", n->name);
 		if (!strcmp(n->name, "ctx"))
-			return fail(e, n->pos, "'ctx' (raw registers) is not supported: use argN");
-		return fail(e, n->pos, "unknown name '%s' (argN, retval, a signature parameter, "
+			return expr_fail(e, n->pos, "'ctx' (raw registers) is not supported: use argN");
+		return expr_fail(e, n->pos, "unknown name '%s' (argN, retval, a signature parameter, "
 			    "args->FIELD or $pid/$tgid/$uid/$gid/$cpu/$task)", n->name);
 	}
 	case EN_VAR:
@@ -432,7 +420,7 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 			}
 			if (!strcmp(n->name, "retval")) {
 				if (!env->ret)
-					return fail(e, n->pos, "'$retval' needs a return probe (r:...)");
+					return expr_fail(e, n->pos, "'$retval' needs a return probe (r:...)");
 				n->type = t_raw;
 				n->type.user = env->user;
 				n->num = XVM_ARGS - 1;
@@ -446,28 +434,28 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 			}
 			if (!strcmp(n->name, "latency") || !strcmp(n->name, "entry")) {
 				if (!env->ret)
-					return fail(e, n->pos, "'$%s' needs a return probe (r:...)",
+					return expr_fail(e, n->pos, "'$%s' needs a return probe (r:...)",
 						    n->name);
 				if (n->name[0] == 'l') {
 					n->type = t_u64;
 					return 0;
 				}
 				if (n->a < 0)
-					return fail(e, n->pos, "$entry needs a parameter: "
+					return expr_fail(e, n->pos, "$entry needs a parameter: "
 						    "$entry(name)");
 				for (int p = 0; p < env->nparams; p++) {
 					if (strcmp(env->params[p].name, s->node[n->a].name))
 						continue;
 					if ((err = expr_type_parse(env->params[p].type, &n->type)))
-						return fail(e, env->params[p].pos, "unknown type "
+						return expr_fail(e, env->params[p].pos, "unknown type "
 							    "'%s'", env->params[p].type);
 					n->num = (uint64_t)p;
 					return 0;
 				}
-				return fail(e, s->node[n->a].pos, "'%s' is not in the signature",
+				return expr_fail(e, s->node[n->a].pos, "'%s' is not in the signature",
 					    s->node[n->a].name);
 			}
-			return fail(e, n->pos, "unknown variable '$%s' (argdist has $PID, $COMM, "
+			return expr_fail(e, n->pos, "unknown variable '$%s' (argdist has $PID, $COMM, "
 				    "$retval)", n->name);
 		}
 		if (!strcmp(n->name, "pid") || !strcmp(n->name, "tgid") ||
@@ -487,25 +475,25 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 			n->type.btf_id = id > 0 ? (uint32_t)id : 0;
 			return 0;
 		}
-		return fail(e, n->pos, "unknown variable '$%s' (trace has $pid, $tgid, $uid, "
+		return expr_fail(e, n->pos, "unknown variable '$%s' (trace has $pid, $tgid, $uid, "
 			    "$gid, $cpu, $task)", n->name);
 	case EN_MEMBER:
 		return type_member(s, n, env, e);
 	case EN_USER:
 		if (s->node[n->a].kind != EN_NAME || !scalar(ta))
-			return fail(e, n->pos, "'@user' must follow an argument, like arg2@user");
+			return expr_fail(e, n->pos, "'@user' must follow an argument, like arg2@user");
 		n->type = *ta;
 		n->type.user = true;
 		return 0;
 	case EN_UNARY:
 		if (!scalar(ta))
-			return fail(e, n->pos, "type mismatch: '%c' needs a number or pointer",
+			return expr_fail(e, n->pos, "type mismatch: '%c' needs a number or pointer",
 				    n->op);
 		if (n->op == '*') {
 			const struct btf *btf = kbtf__get();
 
 			if (ta->kind != ET_PTR || (!ta->btf_id && !ta->is_char))
-				return fail(e, n->pos, "cannot dereference an untyped value: cast "
+				return expr_fail(e, n->pos, "cannot dereference an untyped value: cast "
 					    "it to a pointer type first");
 			if (ta->is_char) {
 				memset(&n->type, 0, sizeof(n->type));
@@ -514,7 +502,7 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 				n->type.sign = true;
 			} else if (!btf || from_btf(btf, ta->btf_id, &n->type) ||
 				   n->type.kind == ET_STRUCT) {
-				return fail(e, n->pos, "cannot dereference to a struct: use '->'");
+				return expr_fail(e, n->pos, "cannot dereference to a struct: use '->'");
 			}
 			n->type.user = ta->user;
 			return 0;
@@ -526,7 +514,7 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 		return 0;
 	case EN_BINARY:
 		if (!scalar(ta) || !scalar(tb))
-			return fail(e, n->pos, "type mismatch: '%s' needs numbers or pointers, not "
+			return expr_fail(e, n->pos, "type mismatch: '%s' needs numbers or pointers, not "
 				    "strings or structs", op_text(n->op, ob));
 		if (n->op == LEX_ANDAND || n->op == LEX_OROR || n->op == LEX_EQ ||
 		    n->op == LEX_NE || n->op == '<' || n->op == '>' || n->op == LEX_LE ||
@@ -546,20 +534,20 @@ static int type_node(struct expr_set *s, int i, const struct expr_env *env, stru
 		return 0;
 	case EN_CAST:
 		if ((err = expr_type_parse(n->name, &n->type)))
-			return fail(e, n->pos + 1, err == -ENOENT ? "type '%s' is not in the "
+			return expr_fail(e, n->pos + 1, err == -ENOENT ? "type '%s' is not in the "
 				    "kernel's BTF" : "unknown type '%s' in cast", n->name);
 		if (!scalar(ta) && !(ta->kind == ET_CHARS && n->type.kind == ET_PTR))
-			return fail(e, n->pos, "type mismatch: cannot cast a string or struct");
+			return expr_fail(e, n->pos, "type mismatch: cannot cast a string or struct");
 		n->type.user |= ta->user;
 		return 0;
 	case EN_STRCMP:
 		if (!(ta->kind == ET_PTR || ta->kind == ET_CHARS || ta->raw))
-			return fail(e, s->node[n->a].pos, "type mismatch: STRCMP needs a string "
+			return expr_fail(e, s->node[n->a].pos, "type mismatch: STRCMP needs a string "
 				    "(a pointer or a char array)");
 		n->type = t_int;
 		return 0;
 	}
-	return fail(e, n->pos, "unsupported construct");
+	return expr_fail(e, n->pos, "unsupported construct");
 }
 
 int expr_type(struct expr_set *s, int root, const struct expr_env *env, struct expr_err *e)
@@ -575,7 +563,7 @@ static int emit(struct expr_prog *p, int pos, uint8_t code, uint8_t size, uint8_
 	struct xvm_op *op;
 
 	if (p->nops >= XVM_PROBE_OPS)
-		return fail(e, pos, "expressions too long for one probe (at most %d VM ops)",
+		return expr_fail(e, pos, "expressions too long for one probe (at most %d VM ops)",
 			    XVM_PROBE_OPS);
 	op = &p->op[p->nops];
 	memset(op, 0, sizeof(*op));
@@ -665,11 +653,11 @@ static int lower(const struct expr_set *s, int i, const struct expr_env *env,
 				emit(p, n->pos, XVM_EXT, (uint8_t)n->type.size,
 				     n->type.sign ? XVM_F_SIGNED : 0, 0, 0, e) : 0);
 		if (!strcmp(n->name, "COMM"))
-			return fail(e, n->pos, "'$COMM' works only as a whole expression");
+			return expr_fail(e, n->pos, "'$COMM' works only as a whole expression");
 		for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++)
 			if (!strcmp(vars[k].n, n->name))
 				return emit(p, n->pos, vars[k].code, 0, 0, 0, 0, e);
-		return fail(e, n->pos, "unknown variable");
+		return expr_fail(e, n->pos, "unknown variable");
 	}
 	case EN_MEMBER:
 		if (s->node[n->a].kind == EN_NAME && !strcmp(s->node[n->a].name, "args") &&
@@ -736,7 +724,7 @@ static int lower(const struct expr_set *s, int i, const struct expr_env *env,
 	case EN_STR:
 		break;
 	}
-	return fail(e, n->pos, "unsupported construct");
+	return expr_fail(e, n->pos, "unsupported construct");
 }
 
 int expr_lower_filter(const struct expr_set *s, int root, const struct expr_env *env,

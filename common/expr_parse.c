@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* trace's expressions and signatures: tokens → a tree of nodes in an arena (expr.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,24 +18,9 @@ struct parser {
 	int depth;
 };
 
-static int fail(struct expr_err *e, int pos, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->pos = pos;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static int advance(struct parser *p)
 {
-	struct lex_err le;
-
-	if (lex_next(&p->lx, &p->t, &le))
-		return fail(p->e, le.pos, "%s", le.msg);
-	return 0;
+	return lex_next(&p->lx, &p->t, p->e);
 }
 
 static bool is_punct(const struct parser *p, int op)
@@ -51,7 +35,7 @@ static int expect(struct parser *p, int op, const char *what)
 	if (is_punct(p, op))
 		return advance(p);
 	lex_describe(&p->t, d, sizeof(d));
-	return fail(p->e, p->t.pos, "expected %s, found %s", what, d);
+	return expr_fail(p->e, p->t.pos, "expected %s, found %s", what, d);
 }
 
 static int node(struct parser *p, enum expr_kind kind, int pos)
@@ -59,7 +43,7 @@ static int node(struct parser *p, enum expr_kind kind, int pos)
 	struct expr_node *n;
 
 	if (p->s->nnodes >= EXPR_NODES_MAX)
-		return fail(p->e, pos, "expression too long (at most %d terms per probe)",
+		return expr_fail(p->e, pos, "expression too long (at most %d terms per probe)",
 			    EXPR_NODES_MAX);
 	n = &p->s->node[p->s->nnodes];
 	memset(n, 0, sizeof(*n));
@@ -99,7 +83,7 @@ static int byte_array(struct parser *p, const struct lex_tok *st, struct xvm_lit
 	while (*c == ' ')
 		c++;
 	if (*c++ != '{')
-		return fail(p->e, st->pos, "-B: STRCMP literal must be a byte array like "
+		return expr_fail(p->e, st->pos, "-B: STRCMP literal must be a byte array like "
 			    "\"{0x6C, 0x00}\"");
 	lit->len = 0;
 	for (;;) {
@@ -109,7 +93,7 @@ static int byte_array(struct parser *p, const struct lex_tok *st, struct xvm_lit
 			c++;
 		v = strtoul(c, &end, 0);
 		if (end == c || v > 255 || lit->len >= XVM_STR_MAX)
-			return fail(p->e, st->pos, "-B: bad byte array (numbers 0..255, at most "
+			return expr_fail(p->e, st->pos, "-B: bad byte array (numbers 0..255, at most "
 				    "%d)", XVM_STR_MAX);
 		lit->s[lit->len++] = (char)v;
 		for (c = end; *c == ' '; c++)
@@ -117,7 +101,7 @@ static int byte_array(struct parser *p, const struct lex_tok *st, struct xvm_lit
 		if (*c == '}')
 			break;
 		if (*c++ != ',')
-			return fail(p->e, st->pos, "-B: bad byte array: expected ',' or '}'");
+			return expr_fail(p->e, st->pos, "-B: bad byte array: expected ',' or '}'");
 	}
 	lit->len--;
 	return 0;
@@ -133,10 +117,10 @@ static int parse_strcmp(struct parser *p, int pos)
 	if ((err = expect(p, '(', "'(' after STRCMP")))
 		return err;
 	if (p->t.kind != LEX_STR)
-		return fail(p->e, p->t.pos, "STRCMP's first argument must be a string literal");
+		return expr_fail(p->e, p->t.pos, "STRCMP's first argument must be a string literal");
 	st = p->t;
 	if (p->s->nlits >= XVM_VALS)
-		return fail(p->e, pos, "too many STRCMP calls in one probe (at most %d)", XVM_VALS);
+		return expr_fail(p->e, pos, "too many STRCMP calls in one probe (at most %d)", XVM_VALS);
 	lit = &p->s->lit[p->s->nlits];
 	if (p->bin_cmp) {
 		if ((err = byte_array(p, &st, lit)))
@@ -170,7 +154,7 @@ static int parse_primary(struct parser *p)
 		p->s->node[n].num = t.num;
 		return advance(p) ? -EINVAL : n;
 	case LEX_STR:
-		return fail(p->e, t.pos, "string literals are only allowed in STRCMP");
+		return expr_fail(p->e, t.pos, "string literals are only allowed in STRCMP");
 	case LEX_VAR:
 		if ((err = advance(p)))
 			return err;
@@ -181,11 +165,11 @@ static int parse_primary(struct parser *p)
 			return n;
 		/* $entry(name): the parameter's name goes into a child name node */
 		if (strcmp(t.text, "entry"))
-			return fail(p->e, t.pos, "'$%s(...)' is not a function", t.text);
+			return expr_fail(p->e, t.pos, "'$%s(...)' is not a function", t.text);
 		if ((err = advance(p)))
 			return err;
 		if (p->t.kind != LEX_IDENT)
-			return fail(p->e, p->t.pos, "$entry() takes a parameter name");
+			return expr_fail(p->e, p->t.pos, "$entry() takes a parameter name");
 		if ((m = node(p, EN_NAME, p->t.pos)) < 0)
 			return m;
 		strcpy(p->s->node[m].name, p->t.text);
@@ -199,10 +183,10 @@ static int parse_primary(struct parser *p)
 		if (!strcmp(t.text, "STRCMP"))
 			return parse_strcmp(p, t.pos);
 		if (is_punct(p, '('))
-			return fail(p->e, t.pos, "function call '%s()' is not supported (only "
+			return expr_fail(p->e, t.pos, "function call '%s()' is not supported (only "
 				    "STRCMP)", t.text);
 		if (!strcmp(t.text, "sizeof"))
-			return fail(p->e, t.pos, "'sizeof' is not supported");
+			return expr_fail(p->e, t.pos, "'sizeof' is not supported");
 		if ((n = node(p, EN_NAME, t.pos)) < 0)
 			return n;
 		strcpy(p->s->node[n].name, t.text);
@@ -219,13 +203,13 @@ static int parse_primary(struct parser *p)
 		}
 		break;
 	case LEX_END:
-		return fail(p->e, t.pos, "expression expected, found end of text");
+		return expr_fail(p->e, t.pos, "expression expected, found end of text");
 	}
 	{
 		char d[64];
 
 		lex_describe(&t, d, sizeof(d));
-		return fail(p->e, t.pos, "expression expected, found %s", d);
+		return expr_fail(p->e, t.pos, "expression expected, found %s", d);
 	}
 }
 
@@ -240,7 +224,7 @@ static int parse_postfix(struct parser *p)
 			if ((err = advance(p)))
 				return err;
 			if (p->t.kind != LEX_IDENT)
-				return fail(p->e, p->t.pos, "member name expected after '%s'",
+				return expr_fail(p->e, p->t.pos, "member name expected after '%s'",
 					    t.op == '.' ? "." : "->");
 			/* the member spans its base; op and lit keep where '->' and the name are */
 			if ((m = node(p, EN_MEMBER, p->s->node[n].pos)) < 0)
@@ -257,7 +241,7 @@ static int parse_postfix(struct parser *p)
 			if ((err = advance(p)))
 				return err;
 			if (p->t.kind != LEX_IDENT || strcmp(p->t.text, "user"))
-				return fail(p->e, t.pos, "only '@user' may follow an argument");
+				return expr_fail(p->e, t.pos, "only '@user' may follow an argument");
 			if ((m = node(p, EN_USER, t.pos)) < 0)
 				return m;
 			p->s->node[m].a = n;
@@ -265,7 +249,7 @@ static int parse_postfix(struct parser *p)
 				return err;
 			n = m;
 		} else if (is_punct(p, '[')) {
-			return fail(p->e, t.pos, "indexing with '[]' is not supported");
+			return expr_fail(p->e, t.pos, "indexing with '[]' is not supported");
 		} else {
 			break;
 		}
@@ -284,9 +268,9 @@ static int parse_cast(struct parser *p, int pos)
 		const char *w = p->t.kind == LEX_IDENT ? p->t.text : is_punct(p, '*') ? "*" : NULL;
 
 		if (!w)
-			return fail(p->e, p->t.pos, "bad type in cast");
+			return expr_fail(p->e, p->t.pos, "bad type in cast");
 		if (len + strlen(w) + 2 >= sizeof(text))
-			return fail(p->e, pos, "type name too long");
+			return expr_fail(p->e, pos, "type name too long");
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", len ? " " : "", w);
 		if ((err = advance(p)))
 			return err;
@@ -308,7 +292,7 @@ static int parse_unary(struct parser *p)
 	int n, a, err;
 
 	if (++p->depth > DEPTH_MAX)
-		return fail(p->e, t.pos, "expression nested too deeply (at most %d)", DEPTH_MAX);
+		return expr_fail(p->e, t.pos, "expression nested too deeply (at most %d)", DEPTH_MAX);
 	if (t.kind == LEX_PUNCT && (t.op == '-' || t.op == '~' || t.op == '!' || t.op == '+' ||
 				    t.op == '*')) {
 		if ((err = advance(p)) || (a = parse_unary(p)) < 0)
@@ -322,14 +306,14 @@ static int parse_unary(struct parser *p)
 			p->s->node[n].a = a;
 		}
 	} else if (t.kind == LEX_PUNCT && t.op == '&') {
-		return fail(p->e, t.pos, "taking an address with '&' is not supported");
+		return expr_fail(p->e, t.pos, "taking an address with '&' is not supported");
 	} else if (t.kind == LEX_PUNCT && t.op == '(') {
 		struct lex save = p->lx;
 		struct lex_tok next;
-		struct lex_err le;
+		struct expr_err le;
 
-		if (lex_next(&save, &next, &le))
-			return fail(p->e, le.pos, "%s", le.msg);
+		if (lex_next(&save, &next, p->e))
+			return -EINVAL;
 		if (next.kind == LEX_IDENT && !type_word(next.text)) {
 			/* "(name) operand" is a cast to a type name C does not know here */
 			struct lex_tok t2, t3;
@@ -394,12 +378,12 @@ static int parse_expr(struct parser *p)
 	int n;
 
 	if (++p->depth > DEPTH_MAX)
-		return fail(p->e, p->t.pos, "expression nested too deeply (at most %d)", DEPTH_MAX);
+		return expr_fail(p->e, p->t.pos, "expression nested too deeply (at most %d)", DEPTH_MAX);
 	n = parse_level(p, 0);
 	if (n >= 0 && is_punct(p, '?'))
-		return fail(p->e, p->t.pos, "the conditional operator '?:' is not supported");
+		return expr_fail(p->e, p->t.pos, "the conditional operator '?:' is not supported");
 	if (n >= 0 && is_punct(p, '='))
-		return fail(p->e, p->t.pos, "assignment is not supported (did you mean '=='?)");
+		return expr_fail(p->e, p->t.pos, "assignment is not supported (did you mean '=='?)");
 	p->depth--;
 	return n;
 }
@@ -418,7 +402,7 @@ int expr_parse(struct expr_set *s, const char *text, int n, int base, bool bin_c
 		return root;
 	if (p.t.kind != LEX_END) {
 		lex_describe(&p.t, d, sizeof(d));
-		return fail(e, p.t.pos, "unexpected %s after the expression", d);
+		return expr_fail(e, p.t.pos, "unexpected %s after the expression", d);
 	}
 	return root;
 }
@@ -438,7 +422,7 @@ int expr_parse_signature(const char *text, int n, int base, struct expr_param *p
 	if (p.t.kind == LEX_IDENT && !strcmp(p.t.text, "void")) {
 		struct lex save = p.lx;
 		struct lex_tok next;
-		struct lex_err le;
+		struct expr_err le;
 
 		if (!lex_next(&save, &next, &le) && next.kind == LEX_END)
 			return 0;
@@ -450,7 +434,7 @@ int expr_parse_signature(const char *text, int n, int base, struct expr_param *p
 		int start = p.t.pos;
 
 		if (*nparams >= EXPR_PARAMS_MAX)
-			return fail(e, p.t.pos, "at most %d parameters (register arguments only)",
+			return expr_fail(e, p.t.pos, "at most %d parameters (register arguments only)",
 				    EXPR_PARAMS_MAX);
 		pa = &params[*nparams];
 		pa->type[0] = '\0';
@@ -460,7 +444,7 @@ int expr_parse_signature(const char *text, int n, int base, struct expr_param *p
 
 			if (last[0]) {
 				if (len + strlen(last) + 2 >= sizeof(pa->type))
-					return fail(e, start, "parameter type too long");
+					return expr_fail(e, start, "parameter type too long");
 				len += (size_t)snprintf(pa->type + len, sizeof(pa->type) - len,
 							"%s%s", len ? " " : "", last);
 			}
@@ -470,14 +454,14 @@ int expr_parse_signature(const char *text, int n, int base, struct expr_param *p
 				return -EINVAL;
 		}
 		if (!last[0] || !strcmp(last, "*") || !pa->type[0])
-			return fail(e, start, "parameter needs a type and a name, like 'int fd'");
+			return expr_fail(e, start, "parameter needs a type and a name, like 'int fd'");
 		strcpy(pa->name, last);
 		++*nparams;
 		if (p.t.kind == LEX_END)
 			return 0;
 		if (!is_punct(&p, ',')) {
 			lex_describe(&p.t, d, sizeof(d));
-			return fail(e, p.t.pos, "expected ',' or the end of the signature, found "
+			return expr_fail(e, p.t.pos, "expected ',' or the end of the signature, found "
 				    "%s", d);
 		}
 		if (advance(&p))

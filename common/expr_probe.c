@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/bpf.h>
 
 #include "expr_probe.h"
 #include "probe_spec.h"
@@ -57,4 +58,26 @@ bool expr_probe__syscall_wrapper(const char *name)
 	size_t n = strlen(pre);
 
 	return n && !strncmp(name, pre, n) && !strncmp(name + n, "sys_", 4);
+}
+
+int expr_probe__fill_code(int code_fd, uint32_t base, const struct expr_prog *p)
+{
+	for (int k = 0; k < p->nops; k++) {
+		uint32_t key = base + (uint32_t)k;
+
+		if (bpf_map_update_elem(code_fd, &key, &p->op[k], 0))
+			return -errno;
+	}
+	return 0;
+}
+
+int expr_probe__fill_lits(int lits_fd, uint32_t id, const struct expr_set *x)
+{
+	for (int k = 0; k < x->nlits; k++) {
+		uint32_t key = id * XVM_VALS + (uint32_t)k;
+
+		if (bpf_map_update_elem(lits_fd, &key, &x->lit[k], 0))
+			return -errno;
+	}
+	return 0;
 }

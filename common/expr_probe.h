@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "expr.h"
 #include "tp_format.h"
@@ -23,5 +24,10 @@ void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, 
 /* True for an architecture's syscall wrapper (__x64_sys_read): its arguments are in the
  * pt_regs it is passed, not in its own registers. */
 bool expr_probe__syscall_wrapper(const char *name);
+
+/* After load, into the expression VM's maps (bpf/exprvm.h): p's ops from slot base of
+ * code_fd, and probe id's STRCMP literals (x) into lits_fd. 0 or -errno. */
+int expr_probe__fill_code(int code_fd, uint32_t base, const struct expr_prog *p);
+int expr_probe__fill_lits(int lits_fd, uint32_t id, const struct expr_set *x);
 
 #endif

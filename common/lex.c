@@ -16,7 +16,7 @@ void lex_init(struct lex *l, const char *s, int n, int base)
 	l->base = base;
 }
 
-static int fail(struct lex_err *e, int pos, const char *fmt, ...)
+int expr_fail(struct expr_err *e, int pos, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -74,7 +74,7 @@ static const struct { char s[3]; int op; } pairs[] = {
 	{ "!=", LEX_NE }, { "<=", LEX_LE }, { ">=", LEX_GE }, { "<<", LEX_SHL }, { ">>", LEX_SHR },
 };
 
-int lex_next(struct lex *l, struct lex_tok *t, struct lex_err *e)
+int lex_next(struct lex *l, struct lex_tok *t, struct expr_err *e)
 {
 	int c, start;
 
@@ -97,7 +97,7 @@ int lex_next(struct lex *l, struct lex_tok *t, struct lex_err *e)
 			l->i++;
 		while (isalnum(peek(l, 0)) || peek(l, 0) == '_') {
 			if (k >= LEX_TEXT_MAX - 1)
-				return fail(e, t->pos, "name too long (at most %d characters)",
+				return expr_fail(e, t->pos, "name too long (at most %d characters)",
 					    LEX_TEXT_MAX - 1);
 			t->text[k++] = (char)peek(l, 0);
 			l->i++;
@@ -115,18 +115,18 @@ int lex_next(struct lex *l, struct lex_tok *t, struct lex_err *e)
 			b = 8;
 		while ((d = hexval(peek(l, 0))) >= 0 && d < b) {
 			if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)b)
-				return fail(e, t->pos, "number too large for 64 bits");
+				return expr_fail(e, t->pos, "number too large for 64 bits");
 			v = v * (uint64_t)b + (uint64_t)d;
 			l->i++;
 			any = 1;
 		}
 		if (b == 16 && !any)
-			return fail(e, t->pos, "hex number without digits");
+			return expr_fail(e, t->pos, "hex number without digits");
 		/* C's suffixes: u, l, ul, ll, ull in any case */
 		while (tolower(peek(l, 0)) == 'u' || tolower(peek(l, 0)) == 'l')
 			l->i++;
 		if (isalnum(peek(l, 0)) || peek(l, 0) == '_')
-			return fail(e, l->base + l->i, "bad digit '%c' in number", peek(l, 0));
+			return expr_fail(e, l->base + l->i, "bad digit '%c' in number", peek(l, 0));
 		t->kind = LEX_NUM;
 		t->num = v;
 		return 0;
@@ -137,12 +137,12 @@ int lex_next(struct lex *l, struct lex_tok *t, struct lex_err *e)
 			int ch;
 
 			if (l->i >= l->n || !peek(l, 0))
-				return fail(e, t->pos, "unterminated string");
+				return expr_fail(e, t->pos, "unterminated string");
 			if (t->len >= LEX_TEXT_MAX - 1)
-				return fail(e, t->pos, "string too long (at most %d bytes)",
+				return expr_fail(e, t->pos, "string too long (at most %d bytes)",
 					    LEX_TEXT_MAX - 1);
 			if ((ch = escaped(l)) < 0)
-				return fail(e, l->base + l->i - 2, "unknown escape in string");
+				return expr_fail(e, l->base + l->i - 2, "unknown escape in string");
 			t->text[t->len++] = (char)ch;
 		}
 		l->i++;
@@ -156,7 +156,7 @@ int lex_next(struct lex *l, struct lex_tok *t, struct lex_err *e)
 		l->i++;
 		ch = peek(l, 0) == '\'' ? -1 : escaped(l);
 		if (ch < 0 || peek(l, 0) != '\'')
-			return fail(e, t->pos, "bad character constant");
+			return expr_fail(e, t->pos, "bad character constant");
 		l->i++;
 		t->kind = LEX_NUM;
 		t->num = (uint64_t)ch;
@@ -170,7 +170,7 @@ int lex_next(struct lex *l, struct lex_tok *t, struct lex_err *e)
 			return 0;
 		}
 	if (!strchr("+-*/%&|^~!<>=()[],.?:@", c))
-		return fail(e, t->pos, isprint(c) ? "unexpected character '%c'" :
+		return expr_fail(e, t->pos, isprint(c) ? "unexpected character '%c'" :
 			    "unexpected byte 0x%02x", c);
 	t->op = c;
 	l->i++;

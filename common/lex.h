@@ -47,14 +47,19 @@ struct lex {
 	int base;		/* position of s[0] in the text errors refer to */
 };
 
-struct lex_err {
-	int pos;
-	char msg[160];
+/* An error in the probe's text: where it starts, and what is wrong. */
+struct expr_err {
+	int pos;		/* byte position in the probe's text */
+	char msg[200];
 };
+
+/* Fills e and returns -EINVAL: every parser of the expression front end reports this way. */
+int expr_fail(struct expr_err *e, int pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 void lex_init(struct lex *l, const char *s, int n, int base);
 /* Next token: 0, or -EINVAL with e (bad character, unterminated string, long name). */
-int lex_next(struct lex *l, struct lex_tok *t, struct lex_err *e);
+int lex_next(struct lex *l, struct lex_tok *t, struct expr_err *e);
 /* The token's spelling for messages ("->", "identifier 'x'", "end of text"). */
 void lex_describe(const struct lex_tok *t, char *buf, int size);
 

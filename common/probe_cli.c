@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 
 #include "linkset.h"
 #include "probe_cli.h"
@@ -143,6 +144,20 @@ int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct pro
 	run->links = linkset__new();
 	if (!run->ok || !run->links)
 		return fail(err, 1, "out of memory");
+	return 0;
+}
+
+int probe_cli__prepare_shared(const char *applet, const struct probe_cli *o,
+			      struct probe_cli_run *run, const struct probe_progs *progs,
+			      bool used[PROBE_MECH__COUNT], struct probe_cli_err *err)
+{
+	int rc = probe_cli__prepare(applet, o, run, progs, err);
+
+	if (rc)
+		return rc;
+	used[run->mech] = true;
+	for (int m = 0; m < PROBE_MECH__COUNT; m++)
+		bpf_program__set_autoload(progs->prog[m], used[m]);
 	return 0;
 }
 

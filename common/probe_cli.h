@@ -84,6 +84,13 @@ void probe_cli__target_spec(const struct probe_cli_run *run, size_t i, char *buf
 /* Before load: chooses the mechanism (autoload of the others off). 0 or 2/1 with err. */
 int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct probe_cli_run *run,
 		       const struct probe_progs *progs, struct probe_cli_err *err);
+/*
+ * The same for one of several runs sharing an object (trace, argdist): used[] collects the
+ * chosen mechanisms, whose programs stay switched on (each prepare switches the others off).
+ */
+int probe_cli__prepare_shared(const char *applet, const struct probe_cli *o,
+			      struct probe_cli_run *run, const struct probe_progs *progs,
+			      bool used[PROBE_MECH__COUNT], struct probe_cli_err *err);
 /* After load: attaches; 0, or 1 with err when nothing attached. */
 int probe_cli__attach(const struct probe_cli *o, struct probe_cli_run *run,
 		      const struct probe_progs *progs, struct probe_cli_err *err);

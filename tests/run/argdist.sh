@@ -17,6 +17,16 @@ block() {
 		END { for (i = 1; i <= n; i++) print r[i] }' "$1"
 }
 
+# next_print FILE: waits (10 s at most) until argdist has begun one more print in FILE
+next_print() {
+	_p=$(grep -c '^\[' "$1")
+	_i=0
+	while [ "$(grep -c '^\[' "$1")" -le "$_p" ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # run_case NAME N ARGDIST-ARGS...: argdist -c -i 1 while traceprog N (or the command in
 # $RUN) runs to its end, then until one more print, so the last print holds every hit
 run_case() {
@@ -32,19 +42,9 @@ run_case() {
 		"$TP" "$_cnt" >"$TMPD/$_n.m"
 		PROG_PID=$(awk '$1 == "pid" { print $2 }' "$TMPD/$_n.m")
 	fi
-	_p=$(grep -c '^\[' "$TMPD/$_n")
-	_i=0
-	while [ "$(grep -c '^\[' "$TMPD/$_n")" -le "$_p" ] && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	next_print "$TMPD/$_n"
 	# one more: the print that was running when the program ended may have been partial
-	_p=$(grep -c '^\[' "$TMPD/$_n")
-	_i=0
-	while [ "$(grep -c '^\[' "$TMPD/$_n")" -le "$_p" ] && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	next_print "$TMPD/$_n"
 	stop_tool
 	check "$_n-exit-0" [ "$TOOL_RC" -eq 0 ]
 }
