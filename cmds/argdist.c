@@ -438,7 +438,8 @@ static int print(struct ad *ad)
 	if (!o.cumulative)
 		for (size_t i = 0; i < n; i++)
 			bpf_map_delete_elem(fd, &rows[i].k);
-	qsort(rows, n, sizeof(*rows), by_count);
+	if (n > 1)	/* rows is NULL when the map was empty */
+		qsort(rows, n, sizeof(*rows), by_count);
 	out_hhmmss(t);
 	out_note("[%s]\n", t);
 	for (int s = 0; s < ad->nsp; s++) {

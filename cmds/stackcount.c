@@ -152,7 +152,8 @@ static int report(struct sc *sc)
 
 	if (stacks__read_counts(cfd, sizeof(v->k), (void **)&v, &n))
 		return err_report(ERR_RUNTIME, -ENOMEM, "reading the counts");
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n > 1)	/* v is NULL when nothing was counted */
+		qsort(v, n, sizeof(*v), cmp_entry);
 	if (!o.folded)
 		out_note("\n");
 	if (o.timestamp) {

@@ -436,7 +436,8 @@ static int aggregate_print(struct tr *tr)
 {
 	FILE *f = out_file();
 
-	qsort(tr->agg, tr->nagg, sizeof(*tr->agg), by_count_desc);
+	if (tr->nagg > 1)	/* agg is NULL before the first event */
+		qsort(tr->agg, tr->nagg, sizeof(*tr->agg), by_count_desc);
 	for (size_t i = 0; i < tr->nagg; i++)
 		fprintf(f, "%s-->COUNT %llu\n\n", tr->agg[i].text,
 			(unsigned long long)tr->agg[i].n);
