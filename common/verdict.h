@@ -56,8 +56,12 @@ struct verdict {
 extern const struct verdict_applet verdict_applets[];
 extern const int verdict_napplets;
 
-/* Features every applet needs before anything else (BTF, privileges, ring buffer...). */
-#define VERDICT_BASE	(FEAT_BIT(PRIVILEGES) | FEAT_BIT(BTF))
+/*
+ * Features every applet needs before anything else: privileges, BTF, and a kernel not locked
+ * down for confidentiality (it refuses bpf_probe_read_kernel, which CO-RE reads of kernel
+ * structs compile to, as well as tracefs and perf events).
+ */
+#define VERDICT_BASE	(FEAT_BIT(PRIVILEGES) | FEAT_BIT(BTF) | FEAT_BIT(LOCKDOWN))
 
 /*
  * Verdict for a, given the result of every feature (res[FEAT__COUNT]). Pure: no probing.

@@ -134,6 +134,13 @@ static void test_cannot_run(void **state)
 	lacks(FEAT_RINGBUF, "no ring buffer maps: kernel < 5.8");
 	assert_int_equal(eval("execsnoop").kind, VERDICT_CANNOT);
 	assert_int_equal(eval("funccount").kind, VERDICT_WORKS);	/* maps only */
+
+	/* confidentiality lockdown refuses kernel reads (CO-RE), tracefs and perf: nothing runs */
+	all_work();
+	lacks(FEAT_LOCKDOWN, "confidentiality");
+	for (int i = 0; i < verdict_napplets; i++)
+		assert_int_equal(eval(verdict_applets[i].applet).kind, VERDICT_CANNOT);
+	assert_string_equal(eval("execsnoop").detail, "cannot run: lockdown: confidentiality");
 }
 
 /* Generic probes need at least one probe kind. */
