@@ -235,8 +235,10 @@ int kbtf__check(const void *data, size_t size, char *why, size_t len)
 	if (type_end > size || str_end > size)
 		return fail(why, len, "truncated: its sections end at byte %llu, the file at %zu",
 			    (unsigned long long)(type_end > str_end ? type_end : str_end), size);
-	if (h.type_off % 4)
-		return fail(why, len, "type section at a misaligned offset (%u)", h.type_off);
+	/* types are read in place as 32-bit words: their start must be aligned in the file */
+	if ((h.hdr_len + h.type_off) % 4)
+		return fail(why, len, "type section at a misaligned offset (%u)",
+			    h.hdr_len + h.type_off);
 	if (!h.str_len || p[h.hdr_len + h.str_off] || p[str_end - 1])
 		return fail(why, len, "the string section does not start and end with a NUL");
 	b.types = p + h.hdr_len + h.type_off;
