@@ -12,7 +12,8 @@
 #               and VM_SECURITYFS=0 (boot without securityfs mounted)
 #   VM_TESTS    tests/run names to run in the guests (default: all)
 #   VM_JOBS     VMs booted at once (default 2)       VM_SMP      vCPUs per VM (default 2)
-#   VM_TIMEOUT  seconds per boot (default 300)
+#   VM_TIMEOUT  seconds per boot (default 900: an arm64 guest runs all nine applets' suites in
+#               about 300 s of emulation on an idle machine)
 #   VM_TEST_TIMEOUT  seconds per test script in the guest (default 120)
 #   VM_MODULES  modules loaded at boot, with their dependencies (default: loop brd null_blk)
 #   VM_BUILD    where `make ARCH=... OUT=VM_BUILD/ARCH all progs` builds the guests' binaries
@@ -38,7 +39,7 @@ MATRIX="bookworm-arm64 trixie-arm64 bookworm-amd64 bullseye-amd64 sid-amd64
 	bookworm-amd64+lockdown=confidentiality+VM_ONLY=check-config+VM_SECURITYFS=0"
 KERNELS=${VM_KERNELS:-$MATRIX}
 JOBS=${VM_JOBS:-2}
-TIMEOUT=${VM_TIMEOUT:-300}
+TIMEOUT=${VM_TIMEOUT:-900}
 MODULES=${VM_MODULES:-loop brd null_blk}
 OUT=build/vm
 KCACHE=build/vm-cache/kernels
