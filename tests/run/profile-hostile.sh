@@ -33,7 +33,7 @@ only_o_path() {
 
 # ---- exec after the first sample: the new image gets its own snapshot (issue 12 item 1)
 prof_start exec -F 499 -U
-"$HP" exec 1 "$PP" 0.7 >/dev/null &
+"$HP" exec 2 "$PP" 0.7 >/dev/null &
 x=$!
 wait $x
 prof_stop
