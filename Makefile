@@ -246,8 +246,8 @@ $(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 fuzz-build: $(FUZZ_BINS)
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
-# make test: each target on FUZZ_SMOKE_RUNS inputs from a fixed seed and its seeds only, so
-# that a given tree always runs the same inputs (a time limit would not)
+# make test: each target on FUZZ_SMOKE_RUNS inputs from a fixed seed and its seeds only: a
+# fixed amount of work, where a time limit made the run depend on the machine's speed
 fuzz-smoke: fuzz-build
 	sh tests/fuzz/run.sh --runs $(or $(FUZZ_SMOKE_RUNS),50000) $(FUZZ_BINS)
 
