@@ -69,17 +69,19 @@ bpf_prog_ids() {
 	done
 }
 
-# bpf_progs_gone ID...: true once no process holds any of these programs and, where bpftool
-# exists, the kernel no longer has them. The kernel frees a program after an RCU grace period,
-# which a loaded machine can stretch: it waits up to 30 s (a hang guard, not a timing). Unlike a
-# count of all BPF objects, this is not upset by other tools starting or stopping meanwhile.
-bpf_progs_gone() {
+# bpf_gone KIND ID...: true once no process holds any of these BPF objects (KIND prog or link)
+# and, where bpftool exists, the kernel no longer has them. The kernel frees them after an RCU
+# grace period, which a loaded machine can stretch: it waits up to 30 s (a hang guard, not a
+# timing). Unlike a count of all BPF objects, this is not upset by other tools meanwhile.
+bpf_gone() {
+	_kind=$1; shift
 	_w=0
 	while [ $_w -lt 300 ]; do
 		_left=
 		for _id in "$@"; do
-			if grep -qx "prog_id:[[:space:]]*$_id" /proc/[0-9]*/fdinfo/* 2>/dev/null ||
-				{ command -v bpftool >/dev/null 2>&1 && bpftool prog show id "$_id" >/dev/null 2>&1; }; then
+			if grep -qx "${_kind}_id:[[:space:]]*$_id" /proc/[0-9]*/fdinfo/* 2>/dev/null ||
+				{ command -v bpftool >/dev/null 2>&1 &&
+					bpftool "$_kind" show id "$_id" >/dev/null 2>&1; }; then
 				_left=$_id
 				break
 			fi
@@ -90,6 +92,7 @@ bpf_progs_gone() {
 	done
 	return 1
 }
+bpf_progs_gone() { bpf_gone prog "$@"; }
 
 # usage_case NAME WANT ARGS...: bpfbox ARGS exits 2 with one line on stderr that contains WANT
 # (fixed text), and prints nothing on stdout.

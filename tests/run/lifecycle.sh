@@ -17,26 +17,6 @@ link_ids() {
 perf_events() {
 	ls -l /proc/"$1"/fd/ 2>/dev/null | grep -c 'anon_inode:\[perf_event\]'
 }
-# links_gone ID...: no process holds these links and (with bpftool) the kernel has none of
-# them; waits up to 30 s (a hang guard: the kernel frees them after a grace period).
-links_gone() {
-	_w=0
-	while [ $_w -lt 300 ]; do
-		_left=
-		for _id in "$@"; do
-			if grep -qx "link_id:[[:space:]]*$_id" /proc/[0-9]*/fdinfo/* 2>/dev/null ||
-				{ command -v bpftool >/dev/null 2>&1 &&
-					bpftool link show id "$_id" >/dev/null 2>&1; }; then
-				_left=$_id
-				break
-			fi
-		done
-		[ -z "$_left" ] && return 0
-		sleep 0.1
-		_w=$((_w + 1))
-	done
-	return 1
-}
 
 # --- detach: every probe of the applet's own process is gone after SIGINT
 for app in execsnoop opensnoop biosnoop "profile -F 49"; do
@@ -60,7 +40,7 @@ for app in execsnoop opensnoop biosnoop "profile -F 49"; do
 	# shellcheck disable=SC2086 # lists of ids
 	check "$name-no-program-left" bpf_progs_gone $progs
 	# shellcheck disable=SC2086
-	check "$name-no-link-left" links_gone $links
+	check "$name-no-link-left" bpf_gone link $links
 done
 
 # --- --btf FILE: crafted files are refused before libbpf sees them
