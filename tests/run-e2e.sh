@@ -9,7 +9,7 @@ PROGS=$(cd "$2" && pwd)
 shift 2
 export BPFBOX PROGS TESTLIB="$here/lib.sh" BPFBOX_READY=1
 [ $# -gt 0 ] || set -- "$here"/run/*.sh
-npass=0 nfail=0 nskip=0
+npass=0 nfail=0 nskip=0 failed=
 tmo=${E2E_TIMEOUT:-300}	# seconds per script
 for t in "$@"; do
 	name=$(basename "$t" .sh)
@@ -28,8 +28,14 @@ for t in "$@"; do
 		echo "FAIL $name: script exited with status $rc"
 		f=1
 	fi
+	failed="$failed$(grep '^FAIL ' "$TMPD/.results")
+"
+	[ $rc -eq 0 ] || [ "$f" -ne 0 ] || failed="${failed}FAIL $name: script exited with status $rc
+"
 	npass=$((npass + p)) nfail=$((nfail + f)) nskip=$((nskip + s))
 	[ "$f" -eq 0 ] && rm -rf "$TMPD"
 done
+# A long run's log is read from its tail: repeat what failed just above the totals.
+[ $nfail -eq 0 ] || printf 'e2e: failed:\n%s' "$failed" | sed -n 's/^FAIL /  /p'
 echo "e2e: $npass passed, $nfail failed, $nskip skipped"
 [ $nfail -eq 0 ]

@@ -252,6 +252,7 @@ report() {
 	up0=$(sed -n 's/^@@bpfbox-vm@@ begin .* uptime=\([0-9.]*\).*/\1/p' "$OUT/$1.out")
 	up1=$(sed -n 's/^@@bpfbox-vm@@ end .* uptime=\([0-9.]*\).*/\1/p' "$OUT/$1.out")
 	grep -E '^(PASS|FAIL|SKIP) ' "$OUT/$1.out" | sed "s/^/$1: /" || :
+	grep '^FAIL ' "$OUT/$1.out" | sed "s/^/$1: /" >"$OUT/$1.fails" || :
 	p=$(grep -c '^PASS ' "$OUT/$1.out" || :)
 	f=$(grep -c '^FAIL ' "$OUT/$1.out" || :)
 	s=$(grep -c '^SKIP ' "$OUT/$1.out" || :)
@@ -260,7 +261,8 @@ report() {
 	h=$(grep -E '^(PASS|FAIL|SKIP) ' "$OUT/$1.out" | grep -v ' vm-bpfbox-runs' |
 		awk '{ n[$1]++ } END { print n["PASS"] + 0, n["FAIL"] + 0, n["SKIP"] + 0 }')
 	if [ -n "$up1" ] && [ "$g" != "$h" ]; then
-		echo "$1: FAIL console: the guest counted ${g:-nothing} (pass fail skip), the console shows $h"
+		echo "$1: FAIL console: the guest counted ${g:-nothing} (pass fail skip), the console shows $h" |
+			tee -a "$OUT/$1.fails"
 		f=$((f + 1))
 	fi
 	if [ -z "$up1" ]; then
@@ -269,7 +271,7 @@ report() {
 		else
 			why="guest stopped before its results (qemu status $rc; kernel panic?)"
 		fi
-		echo "$1: FAIL boot: $KPKG: $why; console log $log, last lines:"
+		echo "$1: FAIL boot: $KPKG: $why; console log $log, last lines:" | tee -a "$OUT/$1.fails"
 		tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    /'
 		f=$((f + 1))
 	fi
@@ -283,6 +285,7 @@ report() {
 }
 
 : >"$OUT/totals"
+rm -f "$OUT"/*.fails
 for a in $arches; do
 	for k in $KERNELS; do
 		kernel "$k"
@@ -301,7 +304,7 @@ for k in $KERNELS; do
 		echo "$KPKG" >"$OUT/$k.pkg"
 		ready="$ready $k"
 	else
-		echo "$k: FAIL fetch: no kernel from $SUITE's $META:"
+		echo "$k: FAIL fetch: no kernel from $SUITE's $META:" | tee "$OUT/$k.fails"
 		sed 's/^/    /' "$OUT/$k.prep"
 		echo "0 1 0" >>"$OUT/totals"
 	fi
@@ -336,5 +339,12 @@ done
 
 read_totals() { awk '{ p += $1; f += $2; s += $3 } END { print p + 0, f + 0, s + 0 }' "$OUT/totals"; }
 set -- $(read_totals)
+# CI shows only the tail: repeat what failed just above the totals.
+if [ "$2" -ne 0 ]; then
+	echo "vm: failed:"
+	for k in $KERNELS; do
+		[ ! -f "$OUT/$k.fails" ] || sed 's/^/    /' "$OUT/$k.fails"
+	done
+fi
 echo "vm: $1 passed, $2 failed, $3 skipped"
 [ "$2" -eq 0 ]
