@@ -236,9 +236,12 @@ static int on_event(void *ctx, const void *data, size_t len)
 	struct prof *p = ctx;
 
 	/* first sight of a process image: keep its mappings, it may be gone by the report */
-	if (len >= sizeof(*e))
-		syms_cache__get_id(stacks__syms(p->st), &(struct syms_id){
-			.pid = (int)e->pid, .start_ns = e->start_ns, .exec_id = e->exec_id });
+	if (len < sizeof(*e))
+		return 0;
+	syms_cache__get_id(stacks__syms(p->st), &(struct syms_id){
+		.pid = (int)e->pid, .start_ns = e->start_ns, .exec_id = e->exec_id });
+	err_debug("pid %u, start %llu, exec %u: first sample, mappings kept", e->pid,
+		  (unsigned long long)e->start_ns, e->exec_id);
 	return 0;
 }
 
