@@ -28,7 +28,6 @@
 #include "tp_format.h"
 #include "trace.skel.h"
 #include "trace_probe.h"
-#include "verdict.h"
 
 static struct {
 	long pid, tid, uid, str_size, max_events, pages;
@@ -138,6 +137,7 @@ struct tr {
 	size_t nagg, aggcap;
 	int stack_fd;
 	int cgroup_fd;
+	const char *loop;	/* what steps the expression VM, for -v */
 };
 
 enum { C_TIME, C_CPU, C_PID, C_TID, C_COMM, C_FUNC, C_MSG };
@@ -273,6 +273,7 @@ static void resolve(struct tr *tr, struct tprobe *t, const struct probe_cli *pc)
 /* -v: each probe's targets and mechanism, and its bytecode beside the source. */
 static void plan(const struct tr *tr)
 {
+	fprintf(stderr, "trace: expressions stepped by %s\n", tr->loop);
 	for (int i = 0; i < tr->ntp; i++) {
 		const struct tprobe *t = &tr->tp[i];
 		char d[96];
@@ -589,7 +590,7 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->trace_self = o.self ? -1 : getpid();
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
 	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
-	tr.skel->rodata->xvm_has_loop = verdict__pick("trace", "expressions", NULL) == 0;
+	tr.skel->rodata->xvm_has_loop = expr_probe__bpf_loop(spec.name, &tr.loop);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_probes, tr.nids);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_lits, tr.nids * XVM_VALS);
