@@ -3,7 +3,7 @@
 # trace end to end: exact messages from tracepoints (syscall pointers, __data_loc strings),
 # uprobes and return probes of tests/progs/traceprog (strings, negative numbers, a struct
 # member typed from the kernel's BTF), USDT operands; filters (STRCMP, comparisons, && || !),
-# $tgid $pid $uid; -M, -n, -f, -p, -t, -T, -C, -j, -v; the expression cases again through the
+# $tgid $pid $uid; -M, -n, -f, -p, -t, -T, -C, -j, -v, -s; the expression cases again through the
 # interpreter's bounded loop (BPFBOX_XVM_LOOP=bounded); bad probes and expressions, one line
 # each with the column; clean exits.
 . "$TESTLIB"
@@ -148,6 +148,31 @@ s -2"
 	else
 		skip ucg "no cgroup v2 hierarchy to make a directory in"
 	fi
+	# -s: a stripped binary's user frames take their symbols from a separate file with its
+	# build-id (objcopy --only-keep-debug), also when the list names others first; without it
+	# they are unknown. The return probe's
+	# leaf is main. traceprog sleeps after its calls: alive until trace has symbolized.
+	TPS=$PROGS/traceprog-stripped
+	for c in nosym:"" sym:"-s $PROGS/traceprog.debug" symlist:"-s $PROGS/opener,$PROGS/traceprog.debug"; do
+		n=usyms-${c%%:*}
+		# shellcheck disable=SC2086 # the option and its value, split on purpose
+		if BPFBOX_READY=1 start_tool "$TMPD/$n" trace -U -M 1 ${c#*:} "r:$TPS:trace_str \"%d\", retval"; then
+			"$TPS" 1 -s 100000 >/dev/null &
+			sp=$!
+			wait "$TOOL_PID"
+			check "$n-exit-0" [ $? -eq 0 ]
+			kill "$sp"
+			wait "$sp" 2>/dev/null
+			leaf=$(sed -n 3p "$TMPD/$n")
+			if [ "$n" = usyms-nosym ]; then
+				check "$n-unknown" [ "$leaf" = "        [unknown] [traceprog-stripped]" ]
+			else
+				check "$n-main" matches "$leaf" '        main+0x[0-9a-f]* \[traceprog-stripped\]$'
+			fi
+		else
+			fail "$n" "did not start: $(cat "$TMPD/$n.err")"
+		fi
+	done
 	# -j: one object per event
 	uprobe_case ujson 1 -j "p:$TP:trace_str \"%s\", arg1"
 	check ujson-line has "$TMPD/ujson" "\"pid\":$PROG_PID,\"tid\":$PROG_PID,\"comm\":\"traceprog\",\"func\":\"trace_str\",\"msg\":\"item-1\"}"
@@ -253,7 +278,14 @@ check_usage_errors trace \
 	"-u do_sys_open:-u needs -t" \
 	"-b 3 do_sys_open:-b needs a power of two" \
 	"-A do_sys_open:-A needs -M" \
-	"-c /nonexistent-cgroup do_sys_open:-c /nonexistent-cgroup: No such file or directory"
+	"-c /nonexistent-cgroup do_sys_open:-c /nonexistent-cgroup: No such file or directory" \
+	"-s /nonexistent-symfile do_sys_open:-s /nonexistent-symfile: No such file or directory" \
+	"-s /dev/null do_sys_open:-s /dev/null: not a regular file"
+echo "not an ELF file" >"$TMPD/notelf"
+usage_case usage-error-s-dir "-s $TMPD: not a regular file" trace -s "$TMPD" do_sys_open
+usage_case usage-error-s-notelf "-s $TMPD/notelf: not an ELF file" trace -s "$TMPD/notelf" do_sys_open
+usage_case usage-error-s-empty "-s: empty file name in" trace -s "$PROGS/traceprog,,$PROGS/traceprog" do_sys_open
+usage_case usage-error-s-last "-s: empty file name in" trace -s "$PROGS/traceprog," do_sys_open
 bad() { usage_case "bad-$1" "$3" trace "$2"; }
 bad type 'x:foo:bar' "column 1: probe type must be p, r, t or u, not 'x'"
 bad syntax 't:sched:sched_switch (args->prev_pid == ) "x"' 'column 41: expression expected, found end of text'
