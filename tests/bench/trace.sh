@@ -78,17 +78,19 @@ cost() {
 	[ -s "$TMPD/$_name" ] || { echo "trace: $_name: no program run counted"; exit 1; }
 }
 
-# 1. In-kernel cost per event. Every close(2) of closeloop is a sys_enter_close event on an fd
+# 1. In-kernel cost per event (also through the bounded loop of kernels without bpf_loop). Every close(2) of closeloop is a sys_enter_close event on an fd
 # that is not open (1000000 and up): the filter drops each one (fd 77 never comes); the
 # histogram counts each one. Rounds alternate the tracers, medians are reported.
 has_bpftrace=
 command -v bpftrace >/dev/null 2>&1 && has_bpftrace=1
 : >"$TMPD/trace-filter" && : >"$TMPD/min-filter" && : >"$TMPD/bt-filter"
+: >"$TMPD/trace-filter-bounded"
 : >"$TMPD/argdist-hist" && : >"$TMPD/min-hist" && : >"$TMPD/bt-hist"
 i=0
 while [ $i -lt "$ROUNDS" ]; do
 	cost trace-filter '^Ready\.$' "$BPFBOX" trace 't:syscalls:sys_enter_close (args->fd == 77) "%d", args->fd'
 	cost min-filter '^Ready\.$' "$BIN/minxvm" filter 77
+	cost trace-filter-bounded '^Ready\.$' env BPFBOX_XVM_LOOP=bounded "$BPFBOX" trace 't:syscalls:sys_enter_close (args->fd == 77) "%d", args->fd'
 	cost argdist-hist '^Ready\.$' "$BPFBOX" argdist -H 't:syscalls:sys_enter_close():int:args->fd'
 	cost min-hist '^Ready\.$' "$BIN/minxvm" hist
 	if [ -n "$has_bpftrace" ]; then
@@ -113,7 +115,9 @@ for job in filter hist; do
 			w, o / m, o <= 1.5 * m ? "ok" : "over"
 	}'
 done
-for f in trace-filter min-filter bt-filter argdist-hist min-hist bt-hist; do
+echo "trace compare-and-filter in-kernel cost per event through the bounded loop (kernels" \
+	"without bpf_loop), median of $ROUNDS: $(median "$TMPD/trace-filter-bounded") ns (no target)"
+for f in trace-filter trace-filter-bounded min-filter bt-filter argdist-hist min-hist bt-hist; do
 	[ -s "$TMPD/$f" ] || continue
 	printf '  %s, all rounds (ns):' "$f"
 	awk '{ printf " %s", $1 }' "$TMPD/$f"
