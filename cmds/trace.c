@@ -14,10 +14,10 @@
 #include <bpf/libbpf.h>
 
 #include "attach.h"
+#include "elfsym.h"
 #include "err.h"
 #include "expr.h"
 #include "expr_probe.h"
-#include "elfsym.h"
 #include "feature.h"
 #include "fsafe.h"
 #include "linkset.h"
