@@ -26,6 +26,7 @@ endif
 OUT ?= build/$(ARCH)
 CC := $(CROSS)gcc
 STRIP := $(CROSS)strip
+OBJCOPY := $(CROSS)objcopy
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
@@ -117,6 +118,16 @@ $(OUT)/progs/%: tests/progs/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -static -pthread -o $@ $<
 progs: $(PROGS)
+
+# trace -s: traceprog stripped of every symbol but the probed functions', and its symbols in a
+# separate file (the same build-id), as distributions ship them
+$(OUT)/progs/traceprog-stripped: $(OUT)/progs/traceprog
+	$(call msg,PROG,$@)
+	$(Q)$(OBJCOPY) --strip-all --keep-symbol=trace_str --keep-symbol=trace_ts $< $@
+$(OUT)/progs/traceprog.debug: $(OUT)/progs/traceprog
+	$(call msg,PROG,$@)
+	$(Q)$(OBJCOPY) --only-keep-debug $< $@
+progs e2e: $(OUT)/progs/traceprog-stripped $(OUT)/progs/traceprog.debug
 
 # profile's PIE + shared-library variant (dynamic: runs on the host, the guests skip it).
 $(OUT)/progs/libproflib.so: tests/progs/lib/proflib.c

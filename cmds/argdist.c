@@ -24,7 +24,6 @@
 #include "probe_cli.h"
 #include "run.h"
 #include "strescape.h"
-#include "verdict.h"
 
 #define SPECS_MAX 32
 
@@ -128,6 +127,7 @@ struct ad {
 	struct linkset *links;
 	long prints;
 	uint64_t start_ms;
+	const char *loop;	/* what steps the expression VM, for -v */
 };
 
 static void __attribute__((noreturn)) spec_error(const struct aspec *a, const struct expr_err *e)
@@ -283,6 +283,7 @@ static void resolve(struct ad *ad, struct aspec *a, const struct probe_cli *pc)
 
 static void plan(const struct ad *ad)
 {
+	fprintf(stderr, "argdist: expressions stepped by %s\n", ad->loop);
 	for (int i = 0; i < ad->nsp; i++) {
 		const struct aspec *a = &ad->sp[i];
 		char d[96];
@@ -568,7 +569,7 @@ int argdist_main(int argc, char **argv)
 	ad.skel->rodata->probe_pid = o.pid;
 	ad.skel->rodata->agg_tid = o.tid;
 	ad.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
-	ad.skel->rodata->xvm_has_loop = verdict__pick("argdist", "expressions", NULL) == 0;
+	ad.skel->rodata->xvm_has_loop = expr_probe__bpf_loop(spec.name, &ad.loop);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_probes, ad.nids);
 	bpf_map__set_max_entries(ad.skel->maps.agg_probes, ad.nids);

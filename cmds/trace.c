@@ -14,10 +14,12 @@
 #include <bpf/libbpf.h>
 
 #include "attach.h"
+#include "elfsym.h"
 #include "err.h"
 #include "expr.h"
 #include "expr_probe.h"
 #include "feature.h"
+#include "fsafe.h"
 #include "linkset.h"
 #include "opts.h"
 #include "out.h"
@@ -28,14 +30,13 @@
 #include "tp_format.h"
 #include "trace.skel.h"
 #include "trace_probe.h"
-#include "verdict.h"
 
 static struct {
 	long pid, tid, uid, str_size, max_events, pages;
 	bool verbose, self, timestamp, unix_ts, clock, cpu, bin_cmp, kstack, ustack, address;
 	bool aggregate;
 	const char *name, *msg;
-	const char *include, *cgroup;
+	const char *include, *cgroup, *symfiles;
 } o = { .pid = -1, .tid = -1, .uid = -1, .str_size = 80 };
 
 static const char *parse_uid(const char *arg, void *dst)
@@ -70,6 +71,9 @@ static const struct opt opts[] = {
 	{ 'f', "msg-filter", OPT_STR, "MSG", "only print events whose message contains MSG",
 	  &o.msg, 0, 1024 },
 	{ 'B', "bin_cmp", OPT_FLAG, NULL, "STRCMP literals are byte arrays", &o.bin_cmp },
+	{ 's', "sym_file_list", OPT_STR, "SYM_FILE_LIST", "comma-separated ELF files whose "
+	  "symbols resolve user frames of binaries with the same build-id", &o.symfiles, 1, 4096,
+	  .complete = "file" },
 	{ 'K', "kernel-stack", OPT_FLAG, NULL, "output kernel stack trace", &o.kstack },
 	{ 'U', "user-stack", OPT_FLAG, NULL, "output user stack trace", &o.ustack },
 	{ 'a', "address", OPT_FLAG, NULL, "print virtual address in stacks", &o.address },
@@ -138,6 +142,7 @@ struct tr {
 	size_t nagg, aggcap;
 	int stack_fd;
 	int cgroup_fd;
+	const char *loop;	/* what steps the expression VM, for -v */
 };
 
 enum { C_TIME, C_CPU, C_PID, C_TID, C_COMM, C_FUNC, C_MSG };
@@ -273,6 +278,7 @@ static void resolve(struct tr *tr, struct tprobe *t, const struct probe_cli *pc)
 /* -v: each probe's targets and mechanism, and its bytecode beside the source. */
 static void plan(const struct tr *tr)
 {
+	fprintf(stderr, "trace: expressions stepped by %s\n", tr->loop);
 	for (int i = 0; i < tr->ntp; i++) {
 		const struct tprobe *t = &tr->tp[i];
 		char d[96];
@@ -502,6 +508,50 @@ static int on_event(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * -s: each file of the list read now (a bad one is a usage error), its symbols kept for user
+ * frames of binaries with its build-id. Opened as DESIGN §5a wants: regular files only,
+ * read, never mapped.
+ */
+static void load_symfiles(struct stacks *st)
+{
+	char list[4097], *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", o.symfiles);
+	if (!*list || list[strlen(list) - 1] == ',' || strstr(list, ",,") || *list == ',')
+		usage_error(&spec, "-s: empty file name in '%s'", o.symfiles);
+	for (char *path = strtok_r(list, ",", &save); path; path = strtok_r(NULL, ",", &save)) {
+		struct elf_syms_opts eo = { .no_debug = true };
+		struct elf_syms *es = NULL;
+		size_t len = 0;
+		int fd, err;
+
+		fd = fsafe_open(NULL, path, 0, NULL, NULL);
+		if (fd < 0)
+			usage_error(&spec, "-s %s: %s", path, fd == -EINVAL ?
+				    "not a regular file" : strerror(-fd));
+		err = elf_syms__load(fd, path, &eo, &es);
+		close(fd);
+		if (err == -ENOEXEC)
+			usage_error(&spec, "-s %s: not an ELF file", path);
+		if (err)
+			usage_error(&spec, "-s %s: %s", path, strerror(-err));
+		if (!elf_syms__build_id(es, &len) || !len) {
+			elf_syms__free(es);
+			usage_error(&spec, "-s %s: no build-id to match binaries with", path);
+		}
+		if (!elf_syms__count(es)) {
+			elf_syms__free(es);
+			usage_error(&spec, "-s %s: no function symbols", path);
+		}
+		if (stacks__add_symfile(st, es)) {
+			elf_syms__free(es);
+			err_report(ERR_RUNTIME, -ENOMEM, "starting");
+			exit(1);
+		}
+	}
+}
+
 /* Code, probes and literals into the maps, before attaching. */
 static int fill_maps(struct tr *tr)
 {
@@ -558,6 +608,13 @@ int trace_main(int argc, char **argv)
 		if (tr.cgroup_fd < 0)
 			usage_error(&spec, "-c %s: %s", o.cgroup, strerror(errno));
 	}
+	tr.stacks = stacks__new(&(struct stacks_opts){ 0 });
+	if (!tr.stacks) {
+		err_report(ERR_RUNTIME, -ENOMEM, "starting");
+		goto out;
+	}
+	if (o.symfiles)
+		load_symfiles(tr.stacks);
 	tr.ntp = argc - first;
 	tr.tp = calloc((size_t)tr.ntp, sizeof(*tr.tp));
 	tr.owner = calloc(XVM_PROBES_MAX, sizeof(*tr.owner));
@@ -589,7 +646,7 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->trace_self = o.self ? -1 : getpid();
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
 	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
-	tr.skel->rodata->xvm_has_loop = verdict__pick("trace", "expressions", NULL) == 0;
+	tr.skel->rodata->xvm_has_loop = expr_probe__bpf_loop(spec.name, &tr.loop);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_probes, tr.nids);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_lits, tr.nids * XVM_VALS);
@@ -637,8 +694,7 @@ int trace_main(int argc, char **argv)
 		}
 	}
 	tr.links = linkset__new();
-	tr.stacks = stacks__new(&(struct stacks_opts){ 0 });
-	if (!tr.links || !tr.stacks) {
+	if (!tr.links) {
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
 	}

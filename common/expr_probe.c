@@ -2,11 +2,13 @@
 /* Probe kinds to expression environments and engine patterns (trace, argdist). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 
 #include "expr_probe.h"
 #include "probe_spec.h"
+#include "verdict.h"
 
 int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env *env,
 		    struct expr_field *fields)
@@ -80,4 +82,22 @@ int expr_probe__fill_lits(int lits_fd, uint32_t id, const struct expr_set *x)
 			return -errno;
 	}
 	return 0;
+}
+
+bool expr_probe__bpf_loop(const char *applet, const char **why)
+{
+	const char *env = getenv("BPFBOX_XVM_LOOP");
+	const char *w;
+	bool loop;
+
+	if (env && !strcmp(env, "bounded")) {
+		loop = false;
+		w = "the bounded loop (BPFBOX_XVM_LOOP=bounded)";
+	} else {
+		loop = verdict__pick(applet, "expressions", NULL) == 0;
+		w = loop ? "bpf_loop" : "the bounded loop (no bpf_loop in this kernel)";
+	}
+	if (why)
+		*why = w;
+	return loop;
 }

@@ -30,4 +30,11 @@ bool expr_probe__syscall_wrapper(const char *name);
 int expr_probe__fill_code(int code_fd, uint32_t base, const struct expr_prog *p);
 int expr_probe__fill_lits(int lits_fd, uint32_t id, const struct expr_set *x);
 
+/*
+ * Whether APPLET's expression VM steps with bpf_loop (5.17+) or with the bounded loop of older
+ * kernels. BPFBOX_XVM_LOOP=bounded in the environment forces the bounded loop, so that the
+ * fallback runs (and is tested) on any kernel; *why (may be NULL) gets the reason, for -v.
+ */
+bool expr_probe__bpf_loop(const char *applet, const char **why);
+
 #endif

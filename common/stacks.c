@@ -11,6 +11,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include "elfsym.h"
 #include "flamegraph.h"
 #include "json.h"
 #include "ksyms.h"
@@ -27,6 +28,8 @@ struct stacks {
 	struct ksyms *ks;
 	int ks_status;		/* 1 untried, 0 loaded, -errno */
 	struct syms_cache *uc;
+	struct elf_syms **symfiles;	/* stacks__add_symfile() */
+	size_t nsymfiles;
 };
 
 struct frame {
@@ -58,7 +61,34 @@ void stacks__free(struct stacks *st)
 		return;
 	ksyms__free(st->ks);
 	syms_cache__free(st->uc);
+	for (size_t i = 0; i < st->nsymfiles; i++)
+		elf_syms__free(st->symfiles[i]);
+	free(st->symfiles);
 	free(st);
+}
+
+int stacks__add_symfile(struct stacks *st, struct elf_syms *es)
+{
+	struct elf_syms **n = realloc(st->symfiles, (st->nsymfiles + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	st->symfiles = n;
+	st->symfiles[st->nsymfiles++] = es;
+	return 0;
+}
+
+/* The added symbol file with u's build-id, or NULL. */
+static struct elf_syms *symfile_of(const struct stacks *st, const struct usym *u)
+{
+	for (size_t i = 0; u->build_id_len && i < st->nsymfiles; i++) {
+		size_t len;
+		const uint8_t *id = elf_syms__build_id(st->symfiles[i], &len);
+
+		if (len == u->build_id_len && !memcmp(id, u->build_id, len))
+			return st->symfiles[i];
+	}
+	return NULL;
 }
 
 struct syms_cache *stacks__syms(struct stacks *st)
@@ -90,9 +120,12 @@ static void kresolve(struct stacks *st, uint64_t addr, struct frame *f)
 	}
 }
 
-static void uresolve(struct syms *s, uint64_t addr, struct frame *f)
+static void uresolve(struct stacks *st, struct syms *s, uint64_t addr, struct frame *f)
 {
+	struct elf_syms *es;
+	const char *name;
 	struct usym u;
+	uint64_t off;
 
 	memset(f, 0, sizeof(*f));
 	f->addr = addr;
@@ -101,6 +134,11 @@ static void uresolve(struct syms *s, uint64_t addr, struct frame *f)
 	f->name = u.name;
 	f->off = u.offset;
 	f->module = u.module;
+	/* a symbol file of the user's for this build-id knows better than the mapped file */
+	if (u.vaddr && (es = symfile_of(st, &u)) && (name = elf_syms__find(es, u.vaddr, &off))) {
+		f->name = name;
+		f->off = off;
+	}
 }
 
 /* "name+0xoff [module]", "[unknown] [module]" or "[unknown]", with -A the address first. */
@@ -136,7 +174,7 @@ void stacks__uframe(struct stacks *st, uint32_t pid, uint64_t addr, char *buf, s
 {
 	struct frame f;
 
-	uresolve(syms_cache__get(st->uc, (int)pid), addr, &f);
+	uresolve(st, syms_cache__get(st->uc, (int)pid), addr, &f);
 	frame_text(st, &f, buf, size);
 }
 
@@ -274,7 +312,7 @@ int stacks__print(struct stacks *st, const struct stack_entry *e)
 		us = e->image ? syms_cache__get_id(st->uc, e->image) :
 				syms_cache__get(st->uc, (int)e->pid);
 	for (int i = 0; i < nu; i++)
-		uresolve(us, e->uips[i], &uf[i]);
+		uresolve(st, us, e->uips[i], &uf[i]);
 
 	struct stack_entry c = *e;
 

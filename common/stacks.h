@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct elf_syms;
 struct flamegraph;
 struct syms_cache;
 struct syms_id;
@@ -43,6 +44,13 @@ struct stack_entry {
 
 struct stacks *stacks__new(const struct stacks_opts *o);
 void stacks__free(struct stacks *st);
+
+/*
+ * A symbol file of the user's (trace -s): user frames in any mapped file with the same GNU
+ * build-id take their symbols from es (an unstripped copy or a separate debug file of a
+ * stripped binary). st owns es from then on. 0 or -ENOMEM.
+ */
+int stacks__add_symfile(struct stacks *st, struct elf_syms *es);
 
 /* The user-symbol cache: applets snapshot processes through it at first sight. */
 struct syms_cache *stacks__syms(struct stacks *st);

@@ -17,3 +17,4 @@ apt-get install -y -qq --no-install-recommends \
 # libFuzzer and clang's sanitizer runtimes (make fuzz), for the clang just installed
 clang_major=$(clang -dumpversion | cut -d. -f1)
 apt-get install -y -qq --no-install-recommends "libclang-rt-$clang_major-dev" >/dev/null
+apt-get install -y -qq --no-install-recommends bpftrace >/dev/null # make bench only: bpftrace beside the applets

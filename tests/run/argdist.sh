@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # argdist end to end: exact counts of values, strings, return values, USDT operands, $PID and
 # $COMM from tests/progs/traceprog; a log2 histogram with exact buckets; -T; the layout of a
-# print; bad specifiers, one line each; clean exits.
+# print; the expression cases again through the interpreter's bounded loop
+# (BPFBOX_XVM_LOOP=bounded); bad specifiers, one line each; clean exits.
 . "$TESTLIB"
 TP=$PROGS/traceprog
 export BPFBOX_READY=1
@@ -57,45 +58,54 @@ rows() {
 		fail "$1" "want '$(cat "$2.want")', got '$(cat "$2.rows")' ($(cat "$2.err"))"; fi
 }
 
-if r=$(requires uprobe,cookie); then
+# The expression cases run twice (see the end): with bpf_loop where the kernel has it, then with
+# the interpreter's bounded loop forced (BPFBOX_XVM_LOOP=bounded), the path of kernels without
+# bpf_loop; both must count exactly the expected rows. X prefixes the second run's case names.
+X=
+uprobe_exprs() {
 	s1="p:$TP:trace_str(char *s, long n):long,char*:n,s:n > -3"
 	s2="r:$TP:trace_str()"
 	s3="u:$TP:traced():u64:arg1"
 	s4="p:$TP:trace_str():int:\$PID#per process"
-	run_case multi 4 -C "$s1" -C "$s2" -C "$s3" -C "$s4"
-	rows values "$TMPD/multi" "$s1" "1          n = -2, s = item-2
+	run_case ${X}multi 4 -C "$s1" -C "$s2" -C "$s3" -C "$s4"
+	rows ${X}values "$TMPD/${X}multi" "$s1" "1          n = -2, s = item-2
 1          n = -1, s = item-1"
-	rows retval "$TMPD/multi" "$s2" "1          retval = 3
+	rows ${X}retval "$TMPD/${X}multi" "$s2" "1          retval = 3
 1          retval = 6
 1          retval = 9
 1          retval = 12"
-	rows usdt "$TMPD/multi" "$s3" "1          arg1 = 1
+	rows ${X}usdt "$TMPD/${X}multi" "$s3" "1          arg1 = 1
 1          arg1 = 2
 1          arg1 = 3
 1          arg1 = 4"
-	rows pid-label "$TMPD/multi" "per process" "4          \$PID = $PROG_PID"
-	check header has "$TMPD/multi" "	COUNT      EVENT"
+	rows ${X}pid-label "$TMPD/${X}multi" "per process" "4          \$PID = $PROG_PID"
+	check ${X}header has "$TMPD/${X}multi" "	COUNT      EVENT"
 	# a histogram of a struct member typed from the kernel's BTF: 1000..5000 ns
-	run_case hist 5 -H "p:$TP:trace_ts(struct __kernel_timespec *ts):u64:ts->tv_nsec#nsec"
-	awk '/^\[/ { n = 0; delete r; next } { r[++n] = $0 } END { for (i = 1; i <= n; i++) print r[i] }' "$TMPD/hist" >"$TMPD/hist.last"
-	check hist-header has "$TMPD/hist.last" "     nsec                : count     distribution"
-	check hist-first has "$TMPD/hist.last" "         0 -> 1          : 0        |                                        |"
-	check hist-b512 has "$TMPD/hist.last" "       512 -> 1023       : 1        |********************                    |"
-	check hist-b2048 has "$TMPD/hist.last" "      2048 -> 4095       : 2        |****************************************|"
-	check hist-b4096 has "$TMPD/hist.last" "      4096 -> 8191       : 1        |********************                    |"
-	check hist-rows [ "$(grep -c ' -> ' "$TMPD/hist.last")" -eq 13 ]
-	# $entry() and $retval of a return probe; $latency of a function that sleeps 20 ms
+	run_case ${X}hist 5 -H "p:$TP:trace_ts(struct __kernel_timespec *ts):u64:ts->tv_nsec#nsec"
+	awk '/^\[/ { n = 0; delete r; next } { r[++n] = $0 } END { for (i = 1; i <= n; i++) print r[i] }' "$TMPD/${X}hist" >"$TMPD/${X}hist.last"
+	check ${X}hist-header has "$TMPD/${X}hist.last" "     nsec                : count     distribution"
+	check ${X}hist-first has "$TMPD/${X}hist.last" "         0 -> 1          : 0        |                                        |"
+	check ${X}hist-b512 has "$TMPD/${X}hist.last" "       512 -> 1023       : 1        |********************                    |"
+	check ${X}hist-b2048 has "$TMPD/${X}hist.last" "      2048 -> 4095       : 2        |****************************************|"
+	check ${X}hist-b4096 has "$TMPD/${X}hist.last" "      4096 -> 8191       : 1        |********************                    |"
+	check ${X}hist-rows [ "$(grep -c ' -> ' "$TMPD/${X}hist.last")" -eq 13 ]
+	# $entry() and $retval of a return probe
 	s9="r:$TP:trace_str(char *s, long n):long,long:\$entry(n),\$retval"
-	run_case entry 3 -C "$s9"
-	rows entry "$TMPD/entry" "$s9" "1          n = -3, \$retval = 9
+	run_case ${X}entry 3 -C "$s9"
+	rows ${X}entry "$TMPD/${X}entry" "$s9" "1          n = -3, \$retval = 9
 1          n = -2, \$retval = 6
 1          n = -1, \$retval = 3"
-	RUN="$TP 3 -s 20" run_case latency 0 -H "r:$TP:trace_sleep():u64:\$latency#sleep ns"
-	awk '/^\[/ { n = 0; delete r; next } { r[++n] = $0 } END { for (i = 1; i <= n; i++) print r[i] }' "$TMPD/latency" >"$TMPD/latency.last"
-	check latency-header has "$TMPD/latency.last" "     sleep ns            : count     distribution"
+	# $latency of a function that sleeps 20 ms
+	RUN="$TP 3 -s 20" run_case ${X}latency 0 -H "r:$TP:trace_sleep():u64:\$latency#sleep ns"
+	awk '/^\[/ { n = 0; delete r; next } { r[++n] = $0 } END { for (i = 1; i <= n; i++) print r[i] }' "$TMPD/${X}latency" >"$TMPD/${X}latency.last"
+	check ${X}latency-header has "$TMPD/${X}latency.last" "     sleep ns            : count     distribution"
 	# at least 20 ms each: every count in the rows from 2^24 (16.7 ms) up
-	check latency-total [ "$(awk '$1 >= 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/latency.last")" -eq 3 ]
-	check latency-none-below [ "$(awk '$1 < 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/latency.last")" -eq 0 ]
+	check ${X}latency-total [ "$(awk '$1 >= 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/${X}latency.last")" -eq 3 ]
+	check ${X}latency-none-below [ "$(awk '$1 < 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/${X}latency.last")" -eq 0 ]
+}
+
+if r=$(requires uprobe,cookie); then
+	uprobe_exprs
 	# -j: one object per row
 	run_case json 2 -j -C "p:$TP:trace_str():int:\$PID#per process" -H "p:$TP:trace_ts(struct __kernel_timespec *ts):u64:ts->tv_nsec"
 	check json-count grep -q "\"spec\":\"per process\",\"event\":\"\$PID = $PROG_PID\",\"count\":2}\$" "$TMPD/json"
@@ -149,6 +159,19 @@ if r=$(requires tracepoint,syscall_tp,cookie); then
 else
 	skip tracepoints "$r"
 fi
+
+# the expression cases again, through the interpreter's bounded loop
+export BPFBOX_XVM_LOOP=bounded
+X=bounded-
+if r=$(requires uprobe,cookie); then
+	uprobe_exprs
+	run_case bounded-plan 1 -v -C "p:$TP:trace_str(char *s, long n):long:n"
+	check bounded-plan-loop has "$TMPD/bounded-plan.err" "argdist: expressions stepped by the bounded loop (BPFBOX_XVM_LOOP=bounded)"
+else
+	skip bounded-uprobes "$r"
+fi
+unset BPFBOX_XVM_LOOP
+X=
 
 "$BPFBOX" argdist >"$TMPD/none.out" 2>"$TMPD/none.err"
 check none-exit-1 [ $? -eq 1 ]

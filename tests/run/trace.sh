@@ -3,7 +3,8 @@
 # trace end to end: exact messages from tracepoints (syscall pointers, __data_loc strings),
 # uprobes and return probes of tests/progs/traceprog (strings, negative numbers, a struct
 # member typed from the kernel's BTF), USDT operands; filters (STRCMP, comparisons, && || !),
-# $tgid $pid $uid; -M, -n, -f, -p, -t, -T, -C, -j, -v; bad probes and expressions, one line
+# $tgid $pid $uid; -M, -n, -f, -p, -t, -T, -C, -j, -v, -s; the expression cases again through the
+# interpreter's bounded loop (BPFBOX_XVM_LOOP=bounded); bad probes and expressions, one line
 # each with the column; clean exits.
 . "$TESTLIB"
 TP=$PROGS/traceprog
@@ -33,33 +34,70 @@ uprobe_case() {
 }
 export BPFBOX_READY=1
 
-if r=$(requires uprobe,cookie); then
+# The expression cases run twice (see the end): with bpf_loop where the kernel has it, then with
+# the interpreter's bounded loop forced (BPFBOX_XVM_LOOP=bounded), the path of kernels without
+# bpf_loop; both must print exactly the expected lines. X prefixes the second run's case names.
+X=
+uprobe_exprs() {
 	# strings and negative numbers from registers; the header's last column is "-"
-	uprobe_case ustr 3 "p:$TP:trace_str \"%s %d\", arg1, arg2"
-	same ustr "$TMPD/ustr" "item-1 -1
+	uprobe_case ${X}ustr 3 "p:$TP:trace_str \"%s %d\", arg1, arg2"
+	same ${X}ustr "$TMPD/${X}ustr" "item-1 -1
 item-2 -2
 item-3 -3"
-	check ustr-header has "$TMPD/ustr" "PID     TID     COMM            FUNC             -"
-	check ustr-pid [ "$(awk 'NR == 2 { print $1 }' "$TMPD/ustr")" = "$PROG_PID" ]
-	check ustr-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/ustr")" = trace_str ]
+	check ${X}ustr-header has "$TMPD/${X}ustr" "PID     TID     COMM            FUNC             -"
+	check ${X}ustr-pid [ "$(awk 'NR == 2 { print $1 }' "$TMPD/${X}ustr")" = "$PROG_PID" ]
+	check ${X}ustr-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/${X}ustr")" = trace_str ]
 	# return probe, signed cast in the filter, several conversions of one value
-	uprobe_case uret 4 "r:$TP:trace_str ((long)retval > 3 && !(retval == 9)) \"ret %d %x %u\", retval, retval, retval"
-	same uret "$TMPD/uret" "ret 6 6 6
+	uprobe_case ${X}uret 4 "r:$TP:trace_str ((long)retval > 3 && !(retval == 9)) \"ret %d %x %u\", retval, retval, retval"
+	same ${X}uret "$TMPD/${X}uret" "ret 6 6 6
 ret 12 c 12"
 	# a struct member through a pointer typed from the kernel's BTF, in user memory
-	uprobe_case ustruct 3 "p:$TP:trace_ts(struct __kernel_timespec *ts) (ts->tv_sec >= 2 || ts->tv_nsec == 1000) \"ts %lld %ld\", ts->tv_sec, ts->tv_nsec"
-	same ustruct "$TMPD/ustruct" "ts 1 1000
+	uprobe_case ${X}ustruct 3 "p:$TP:trace_ts(struct __kernel_timespec *ts) (ts->tv_sec >= 2 || ts->tv_nsec == 1000) \"ts %lld %ld\", ts->tv_sec, ts->tv_nsec"
+	same ${X}ustruct "$TMPD/${X}ustruct" "ts 1 1000
 ts 2 2000
 ts 3 3000"
 	# STRCMP is a prefix compare; a signature names the registers
-	uprobe_case ustrcmp 12 "p:$TP:trace_str(const char *s, long n) (STRCMP(\"item-1\", s)) \"%s %d\", s, n"
-	same ustrcmp "$TMPD/ustrcmp" "item-1 -1
+	uprobe_case ${X}ustrcmp 12 "p:$TP:trace_str(const char *s, long n) (STRCMP(\"item-1\", s)) \"%s %d\", s, n"
+	same ${X}ustrcmp "$TMPD/${X}ustrcmp" "item-1 -1
 item-10 -10
 item-11 -11
 item-12 -12"
 	# $tgid, $pid and $uid match the columns and the caller
-	uprobe_case uvars 1 "p:$TP:trace_str \"%d %d %d %d %d\", \$tgid, \$pid, \$uid, \$gid, \$cpu == \$cpu"
-	same uvars "$TMPD/uvars" "$PROG_PID $PROG_PID $(id -u) $(id -g) 1"
+	uprobe_case ${X}uvars 1 "p:$TP:trace_str \"%d %d %d %d %d\", \$tgid, \$pid, \$uid, \$gid, \$cpu == \$cpu"
+	same ${X}uvars "$TMPD/${X}uvars" "$PROG_PID $PROG_PID $(id -u) $(id -g) 1"
+	# arithmetic on a signed parameter: C's truncating division and modulo, shifts, bit
+	# operations, an unsigned cast in a comparison
+	uprobe_case ${X}uarith 4 "p:$TP:trace_str(const char *s, long n) (n % 2 == -1 || n < -3) \"%d %d %x %d %u\", n * 7 / 2, (n << 4) | 3, n & 0xff, -n - (n >> 1), (unsigned int)n > 5"
+	same ${X}uarith "$TMPD/${X}uarith" "-3 -13 ff 2 1
+-10 -45 fd 5 1
+-14 -61 fc 6 1"
+	# USDT operands: numbers, negative numbers, a string; provider written out
+	uprobe_case ${X}usdt 3 "u:$TP:bpfbox_test:traced (arg1 != 2) \"usdt %d %d %s\", arg1, arg2, arg3"
+	same ${X}usdt "$TMPD/${X}usdt" "usdt 1 -1 usdt-1
+usdt 3 -3 usdt-3"
+	check ${X}usdt-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/${X}usdt")" = bpfbox_test:traced ]
+}
+tp_exprs() {
+	# a syscall tracepoint's pointer (user memory), flags and a negative dfd
+	f="$TMPD/trace-open-me"
+	: >"$f"
+	start_tool "$TMPD/${X}tpopen" trace "t:syscalls:sys_enter_openat (STRCMP(\"$f\", args->filename)) \"%s %d %d\", args->filename, args->dfd, args->flags & 3"
+	cat "$f" >/dev/null
+	settle
+	stop_tool
+	same ${X}tpopen "$TMPD/${X}tpopen" "$f -100 0"
+	check ${X}tpopen-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/${X}tpopen")" = sys_enter_openat ]
+	# __data_loc strings (BCC cannot read them, bcc#929)
+	cp "$TP" "$TMPD/trace-exec-me"
+	start_tool "$TMPD/${X}tpexec" trace "t:sched:sched_process_exec (STRCMP(\"$TMPD/trace-exec-me\", args->filename)) \"%s %d\", args->filename, args->pid == \$tgid"
+	"$TMPD/trace-exec-me" 0 >/dev/null
+	settle
+	stop_tool
+	same ${X}tpexec "$TMPD/${X}tpexec" "$TMPD/trace-exec-me 1"
+}
+
+if r=$(requires uprobe,cookie); then
+	uprobe_exprs
 	# -M: exits by itself after M events; two probes in one trace
 	prog_start umax "$TP" 5
 	if BPFBOX_READY=1 start_tool "$TMPD/umax" trace -M 3 "p:$TP:trace_str \"s %d\", arg2" "p:$TP:trace_ts \"t\""; then
@@ -110,6 +148,31 @@ s -2"
 	else
 		skip ucg "no cgroup v2 hierarchy to make a directory in"
 	fi
+	# -s: a stripped binary's user frames take their symbols from a separate file with its
+	# build-id (objcopy --only-keep-debug), also when the list names others first; without it
+	# they are unknown. The return probe's
+	# leaf is main. traceprog sleeps after its calls: alive until trace has symbolized.
+	TPS=$PROGS/traceprog-stripped
+	for c in nosym:"" sym:"-s $PROGS/traceprog.debug" symlist:"-s $PROGS/opener,$PROGS/traceprog.debug"; do
+		n=usyms-${c%%:*}
+		# shellcheck disable=SC2086 # the option and its value, split on purpose
+		if BPFBOX_READY=1 start_tool "$TMPD/$n" trace -U -M 1 ${c#*:} "r:$TPS:trace_str \"%d\", retval"; then
+			"$TPS" 1 -s 100000 >/dev/null &
+			sp=$!
+			wait "$TOOL_PID"
+			check "$n-exit-0" [ $? -eq 0 ]
+			kill "$sp"
+			wait "$sp" 2>/dev/null
+			leaf=$(sed -n 3p "$TMPD/$n")
+			if [ "$n" = usyms-nosym ]; then
+				check "$n-unknown" [ "$leaf" = "        [unknown] [traceprog-stripped]" ]
+			else
+				check "$n-main" matches "$leaf" '        main+0x[0-9a-f]* \[traceprog-stripped\]$'
+			fi
+		else
+			fail "$n" "did not start: $(cat "$TMPD/$n.err")"
+		fi
+	done
 	# -j: one object per event
 	uprobe_case ujson 1 -j "p:$TP:trace_str \"%s\", arg1"
 	check ujson-line has "$TMPD/ujson" "\"pid\":$PROG_PID,\"tid\":$PROG_PID,\"comm\":\"traceprog\",\"func\":\"trace_str\",\"msg\":\"item-1\"}"
@@ -119,37 +182,13 @@ s -2"
 	check uplan-filter has "$TMPD/uplan.err" "  filter: arg2 != 5"
 	check uplan-code has "$TMPD/uplan.err" "      2  ne"
 	check uplan-value has "$TMPD/uplan.err" "  value 1 (%d):  arg2"
+	check uplan-loop has "$TMPD/uplan.err" "trace: expressions stepped by "
 else
 	skip uprobes "$r"
 fi
 
-if r=$(requires uprobe,cookie); then
-	# USDT operands: numbers, negative numbers, a string; provider written out
-	uprobe_case usdt 3 "u:$TP:bpfbox_test:traced (arg1 != 2) \"usdt %d %d %s\", arg1, arg2, arg3"
-	same usdt "$TMPD/usdt" "usdt 1 -1 usdt-1
-usdt 3 -3 usdt-3"
-	check usdt-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/usdt")" = bpfbox_test:traced ]
-else
-	skip usdt "$r"
-fi
-
 if r=$(requires tracepoint,syscall_tp,cookie); then
-	# a syscall tracepoint's pointer (user memory), flags and a negative dfd
-	f="$TMPD/trace-open-me"
-	: >"$f"
-	start_tool "$TMPD/tpopen" trace "t:syscalls:sys_enter_openat (STRCMP(\"$f\", args->filename)) \"%s %d %d\", args->filename, args->dfd, args->flags & 3"
-	cat "$f" >/dev/null
-	settle
-	stop_tool
-	same tpopen "$TMPD/tpopen" "$f -100 0"
-	check tpopen-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/tpopen")" = sys_enter_openat ]
-	# __data_loc strings (BCC cannot read them, bcc#929)
-	cp "$TP" "$TMPD/trace-exec-me"
-	start_tool "$TMPD/tpexec" trace "t:sched:sched_process_exec (STRCMP(\"$TMPD/trace-exec-me\", args->filename)) \"%s %d\", args->filename, args->pid == \$tgid"
-	"$TMPD/trace-exec-me" 0 >/dev/null
-	settle
-	stop_tool
-	same tpexec "$TMPD/tpexec" "$TMPD/trace-exec-me 1"
+	tp_exprs
 	# -K: the kernel stack under each event (tracepoints have one too), then a blank line
 	start_tool "$TMPD/kstack" trace -K -M 1 't:syscalls:sys_enter_openat (STRCMP("'"$f"'", args->filename))'
 	cat "$f" >/dev/null
@@ -215,13 +254,38 @@ else
 	skip kernel-functions "$r"
 fi
 
+# the expression cases again, through the interpreter's bounded loop
+export BPFBOX_XVM_LOOP=bounded
+X=bounded-
+if r=$(requires uprobe,cookie); then
+	uprobe_exprs
+	uprobe_case bounded-plan 1 -v "p:$TP:trace_str (arg2 != 5) \"%d\", arg2"
+	check bounded-plan-loop has "$TMPD/bounded-plan.err" "trace: expressions stepped by the bounded loop (BPFBOX_XVM_LOOP=bounded)"
+else
+	skip bounded-uprobes "$r"
+fi
+if r=$(requires tracepoint,syscall_tp,cookie); then
+	tp_exprs
+else
+	skip bounded-tracepoints "$r"
+fi
+unset BPFBOX_XVM_LOOP
+X=
+
 # bad probes and expressions: exit 2, one line naming the construct and its column
 check_usage_errors trace \
 	"-p 1 -L 1 do_sys_open:cannot be used together" \
 	"-u do_sys_open:-u needs -t" \
 	"-b 3 do_sys_open:-b needs a power of two" \
 	"-A do_sys_open:-A needs -M" \
-	"-c /nonexistent-cgroup do_sys_open:-c /nonexistent-cgroup: No such file or directory"
+	"-c /nonexistent-cgroup do_sys_open:-c /nonexistent-cgroup: No such file or directory" \
+	"-s /nonexistent-symfile do_sys_open:-s /nonexistent-symfile: No such file or directory" \
+	"-s /dev/null do_sys_open:-s /dev/null: not a regular file"
+echo "not an ELF file" >"$TMPD/notelf"
+usage_case usage-error-s-dir "-s $TMPD: not a regular file" trace -s "$TMPD" do_sys_open
+usage_case usage-error-s-notelf "-s $TMPD/notelf: not an ELF file" trace -s "$TMPD/notelf" do_sys_open
+usage_case usage-error-s-empty "-s: empty file name in" trace -s "$PROGS/traceprog,,$PROGS/traceprog" do_sys_open
+usage_case usage-error-s-last "-s: empty file name in" trace -s "$PROGS/traceprog," do_sys_open
 bad() { usage_case "bad-$1" "$3" trace "$2"; }
 bad type 'x:foo:bar' "column 1: probe type must be p, r, t or u, not 'x'"
 bad syntax 't:sched:sched_switch (args->prev_pid == ) "x"' 'column 41: expression expected, found end of text'
