@@ -287,10 +287,10 @@ static void plan(const struct ad *ad)
 		const struct aspec *a = &ad->sp[i];
 		char d[96];
 
-		fprintf(stderr, "argdist: %s '%s': %zu of %zu targets attached with %s%s%s\n",
+		fprintf(stderr, "argdist: %s '%s': %zu of %zu targets attached with %s%s%s%s\n",
 			a->hist ? "-H" : "-C", a->text, a->run->attached, a->run->set.n,
 			probe_mech__name(a->run->mech), a->run->set.path[0] ? " in " : "",
-			a->run->set.path);
+			a->run->set.path, probe_cli__mode(a->run));
 		for (int k = 0; k < a->prog.nops; k++) {
 			expr_op_describe(&a->prog.op[k], d, sizeof(d));
 			fprintf(stderr, "    %3d  %s\n", k, d);

@@ -277,10 +277,10 @@ static void plan(const struct tr *tr)
 		const struct tprobe *t = &tr->tp[i];
 		char d[96];
 
-		fprintf(stderr, "trace: probe %d '%s': %zu of %zu targets attached with %s%s%s\n",
+		fprintf(stderr, "trace: probe %d '%s': %zu of %zu targets attached with %s%s%s%s\n",
 			i + 1, t->text, t->run->attached, t->run->set.n,
 			probe_mech__name(t->run->mech), t->run->set.path[0] ? " in " : "",
-			t->run->set.path);
+			t->run->set.path, probe_cli__mode(t->run));
 		for (int k = 0; k < t->prog.nops; k++) {
 			if (k == t->seg[0] && t->p.pred >= 0)
 				fprintf(stderr, "  filter: %.*s\n", t->p.pred_len,

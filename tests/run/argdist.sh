@@ -57,7 +57,7 @@ rows() {
 		fail "$1" "want '$(cat "$2.want")', got '$(cat "$2.rows")' ($(cat "$2.err"))"; fi
 }
 
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	s1="p:$TP:trace_str(char *s, long n):long,char*:n,s:n > -3"
 	s2="r:$TP:trace_str()"
 	s3="u:$TP:traced():u64:arg1"
@@ -109,7 +109,7 @@ else
 	skip uprobes "$r"
 fi
 
-if r=$(requires kprobe,cookie); then
+if r=$(requires kprobe); then
 	# a kernel function: a struct member chain and a string from the kernel's BTF
 	f="$TMPD/argdist-read-me"
 	dd if=/dev/zero of="$f" bs=4096 count=1 2>/dev/null
@@ -140,7 +140,7 @@ else
 	skip kernel-functions "$r"
 fi
 
-if r=$(requires tracepoint,syscall_tp,cookie); then
+if r=$(requires tracepoint,syscall_tp); then
 	# the guide's tracepoint line: read buffers' addresses
 	s8="t:syscalls:sys_enter_read():u64:args->buf"
 	RUN="cat $TP" run_case tpread 0 -C "$s8"

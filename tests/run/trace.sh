@@ -33,7 +33,7 @@ uprobe_case() {
 }
 export BPFBOX_READY=1
 
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	# strings and negative numbers from registers; the header's last column is "-"
 	uprobe_case ustr 3 "p:$TP:trace_str \"%s %d\", arg1, arg2"
 	same ustr "$TMPD/ustr" "item-1 -1
@@ -123,7 +123,7 @@ else
 	skip uprobes "$r"
 fi
 
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	# USDT operands: numbers, negative numbers, a string; provider written out
 	uprobe_case usdt 3 "u:$TP:bpfbox_test:traced (arg1 != 2) \"usdt %d %d %s\", arg1, arg2, arg3"
 	same usdt "$TMPD/usdt" "usdt 1 -1 usdt-1
@@ -133,7 +133,7 @@ else
 	skip usdt "$r"
 fi
 
-if r=$(requires tracepoint,syscall_tp,cookie); then
+if r=$(requires tracepoint,syscall_tp); then
 	# a syscall tracepoint's pointer (user memory), flags and a negative dfd
 	f="$TMPD/trace-open-me"
 	: >"$f"
@@ -169,7 +169,7 @@ else
 	skip tracepoints "$r"
 fi
 
-if r=$(requires kprobe,cookie); then
+if r=$(requires kprobe); then
 	# kernel functions: struct members through the kernel's BTF, checked against the file read
 	f="$TMPD/trace-read-me"
 	dd if=/dev/zero of="$f" bs=4096 count=1 2>/dev/null
