@@ -41,7 +41,7 @@ static __always_inline __u64 log2_slot(__u64 v)
 	return r + 1;
 }
 
-static __always_inline int probe_hit(void *ctx, __u32 id)
+static __always_inline int argdist_hit(void *ctx, __u32 id, const bool loop)
 {
 	__u64 pt = bpf_get_current_pid_tgid(), one = 1, *n;
 	struct agg_probe *ap;
@@ -67,7 +67,7 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 		bpf_map_update_elem(&xvm_entries, &pt, &en, BPF_ANY);
 		return 0;
 	}
-	if (!xvm_run(st, pr, id)) {
+	if (!xvm_run(st, pr, id, loop)) {
 		if (ap->entry == 2)
 			bpf_map_delete_elem(&xvm_entries, &pt);
 		return 0;
@@ -96,4 +96,15 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	return 0;
 }
 
+static __always_inline int probe_hit(void *ctx, __u32 id)
+{
+	return argdist_hit(ctx, id, true);
+}
+
+static __always_inline int probe_hit_steps(void *ctx, __u32 id)
+{
+	return argdist_hit(ctx, id, false);
+}
+
+#define PROBE_HIT_STEPS
 #include "probe.bpf.h"

@@ -2,7 +2,7 @@
 /*
  * The expression VM's interpreter (DESIGN §6): one op per call of a global subprogram, which
  * the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+) or, without it,
- * by a bounded loop of calls. State lives in a per-CPU map; the shell (xvm_run) fills the
+ * by a bounded loop of calls (xvm_run). State lives in a per-CPU map; the shell (xvm_run) fills the
  * arguments first. The includer has common.bpf.h.
  */
 #ifndef BPFBOX_EXPRVM_BPF_H
@@ -61,7 +61,6 @@ struct {
 } xvm_state SEC(".maps");
 
 const volatile __u32 xvm_str_size = 80;	/* -Z */
-const volatile bool xvm_has_loop = true;	/* bpf_loop exists (5.17+) */
 
 static __always_inline int xvm_read(void *dst, __u32 size, __u64 addr, __u8 flags)
 {
@@ -300,15 +299,20 @@ static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_p
 	}
 }
 
-/* Runs probe pr's code in st (arguments filled); true when the event is to be emitted. */
-static __always_inline bool xvm_run(struct xvm_state *st, const struct xvm_probe *pr, __u32 id)
+/*
+ * Runs probe pr's code in st (arguments filled); true when the event is to be emitted. loop, a
+ * constant: step with bpf_loop (5.17+); false leaves bpf_loop and its callback out of the
+ * program (see PROBE_HIT_STEPS in probe.bpf.h).
+ */
+static __always_inline bool xvm_run(struct xvm_state *st, const struct xvm_probe *pr, __u32 id,
+				    const bool loop)
 {
 	st->base = pr->base;
 	st->nops = pr->nops;
 	st->probe = id;
 	st->pc = st->sp = 0;
 	st->verdict = 0;
-	if (xvm_has_loop) {
+	if (loop) {
 		bpf_loop(XVM_PROBE_OPS, xvm_loop_cb, NULL, 0);
 	} else {
 		for (int i = 0; i < XVM_PROBE_OPS; i++)

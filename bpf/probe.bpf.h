@@ -6,7 +6,8 @@
  * before 5.15; fentry, whose target is fixed at load) user space loads one copy of the object
  * per target with the index in probe_copy_id (common/probe_attach.c). The includer has
  * vmlinux.h, the helpers and its license, and defines
- * `static __always_inline int probe_hit(void *ctx, __u32 id)` before including this.
+ * `static __always_inline int probe_hit(void *ctx, __u32 id)` before including this (and
+ * probe_hit_steps with PROBE_HIT_STEPS defined, see below).
  */
 #ifndef BPFBOX_PROBE_BPF_H
 #define BPFBOX_PROBE_BPF_H
@@ -21,65 +22,48 @@ const volatile __s32 probe_cpu = -1;
 const volatile bool probe_copy = false;
 const volatile __u32 probe_copy_id = 0;
 
-static __always_inline int probe_enter(void *ctx, __u64 cookie)
+static __always_inline bool probe_wanted(void)
 {
 	if (probe_pid >= 0 && (bpf_get_current_pid_tgid() >> 32) != probe_pid)
-		return 0;
-	if (probe_cpu >= 0 && bpf_get_smp_processor_id() != (__u32)probe_cpu)
-		return 0;
-	return probe_hit(ctx, (__u32)cookie);
+		return false;
+	return probe_cpu < 0 || bpf_get_smp_processor_id() == (__u32)probe_cpu;
 }
 
-static __always_inline __u64 probe_id(void *ctx)
+static __always_inline __u32 probe_id(void *ctx)
 {
-	return probe_copy ? probe_copy_id : bpf_get_attach_cookie(ctx);
-}
-
-SEC("tracepoint")
-int probe_tp(void *ctx)
-{
-	return probe_enter(ctx, probe_id(ctx));
-}
-
-SEC("kprobe")
-int probe_kprobe(struct pt_regs *ctx)
-{
-	return probe_enter(ctx, probe_id(ctx));
-}
-
-SEC("kprobe.multi")
-int probe_kprobe_multi(struct pt_regs *ctx)
-{
-	return probe_enter(ctx, probe_id(ctx));
-}
-
-SEC("uprobe")
-int probe_uprobe(struct pt_regs *ctx)
-{
-	return probe_enter(ctx, probe_id(ctx));
-}
-
-SEC("uprobe.multi")
-int probe_uprobe_multi(struct pt_regs *ctx)
-{
-	return probe_enter(ctx, probe_id(ctx));
-}
-
-/* copies only (the target is fixed at load); fexit too, by its expected attach type */
-SEC("fentry")
-int probe_fentry(void *ctx)
-{
-	return probe_enter(ctx, probe_copy_id);
+	return probe_copy ? probe_copy_id : (__u32)bpf_get_attach_cookie(ctx);
 }
 
 /*
- * libbpf's USDT support keeps the BPF cookie for itself: ours comes through its spec table
- * (without cookies libbpf finds the spec by instruction address: no copies needed)
+ * The shells around hit, named probe_tp##sfx ... probe_usdt##sfx. fentry is for copies only
+ * (its target is fixed at load; fexit too, by the expected attach type). libbpf's USDT support
+ * keeps the BPF cookie for itself: ours comes through its spec table (without cookies libbpf
+ * finds the spec by instruction address: no copies needed).
  */
-SEC("usdt")
-int probe_usdt(struct pt_regs *ctx)
-{
-	return probe_enter(ctx, bpf_usdt_cookie(ctx));
-}
+#define PROBE_SHELLS(sfx, hit)								\
+SEC("tracepoint") int probe_tp##sfx(void *ctx)						\
+{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
+SEC("kprobe") int probe_kprobe##sfx(struct pt_regs *ctx)				\
+{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
+SEC("kprobe.multi") int probe_kprobe_multi##sfx(struct pt_regs *ctx)			\
+{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
+SEC("uprobe") int probe_uprobe##sfx(struct pt_regs *ctx)				\
+{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
+SEC("uprobe.multi") int probe_uprobe_multi##sfx(struct pt_regs *ctx)			\
+{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
+SEC("fentry") int probe_fentry##sfx(void *ctx)						\
+{ return probe_wanted() ? hit(ctx, probe_copy_id) : 0; }				\
+SEC("usdt") int probe_usdt##sfx(struct pt_regs *ctx)					\
+{ return probe_wanted() ? hit(ctx, (__u32)bpf_usdt_cookie(ctx)) : 0; }
+
+PROBE_SHELLS(, probe_hit)
+#ifdef PROBE_HIT_STEPS
+/*
+ * The same around probe_hit_steps, the expression VM without bpf_loop: a program that so much
+ * as names bpf_loop's callback does not load before 5.13 (its func_info counts the callback,
+ * which the kernel does not take for a subprogram), so kernels without bpf_loop get these.
+ */
+PROBE_SHELLS(_steps, probe_hit_steps)
+#endif
 
 #endif

@@ -24,7 +24,7 @@ struct {
 	__uint(value_size, 127 * sizeof(__u64));
 } stacks SEC(".maps");
 
-static __always_inline int probe_hit(void *ctx, __u32 id)
+static __always_inline int trace_hit(void *ctx, __u32 id, const bool loop)
 {
 	__u64 pt = bpf_get_current_pid_tgid();
 	struct xvm_probe *pr;
@@ -44,7 +44,7 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	if (!pr || !st)
 		return 0;
 	xvm_capture(st, pr, ctx);
-	if (!xvm_run(st, pr, id))
+	if (!xvm_run(st, pr, id, loop))
 		return 0;
 	st->ev.ts = bpf_ktime_get_ns();
 	st->ev.tgid = pt >> 32;
@@ -59,4 +59,15 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	return 0;
 }
 
+static __always_inline int probe_hit(void *ctx, __u32 id)
+{
+	return trace_hit(ctx, id, true);
+}
+
+static __always_inline int probe_hit_steps(void *ctx, __u32 id)
+{
+	return trace_hit(ctx, id, false);
+}
+
+#define PROBE_HIT_STEPS
 #include "probe.bpf.h"

@@ -568,7 +568,6 @@ int argdist_main(int argc, char **argv)
 	ad.skel->rodata->probe_pid = o.pid;
 	ad.skel->rodata->agg_tid = o.tid;
 	ad.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
-	ad.skel->rodata->xvm_has_loop = verdict__pick("argdist", "expressions", NULL) == 0;
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_probes, ad.nids);
 	bpf_map__set_max_entries(ad.skel->maps.agg_probes, ad.nids);
@@ -576,7 +575,9 @@ int argdist_main(int argc, char **argv)
 	bpf_map__set_max_entries(ad.skel->maps.xvm_lits, ad.nids * XVM_VALS);
 	/* argdist's events go to maps: the shared ring buffer stays minimal */
 	bpf_map__set_max_entries(ad.skel->maps.events, 4096);
-	progs = PROBE_CLI_PROGS(ad.skel);
+	/* the shells that step the expression VM with bpf_loop, else without (_steps) */
+	progs = verdict__pick("argdist", "expressions", NULL) == 0 ? PROBE_CLI_PROGS(ad.skel) :
+		PROBE_CLI_PROGS_SFX(ad.skel, _steps);
 	for (int i = 0; i < ad.nsp; i++) {
 		struct probe_cli_err e;
 

@@ -589,7 +589,6 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->trace_self = o.self ? -1 : getpid();
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
 	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
-	tr.skel->rodata->xvm_has_loop = verdict__pick("trace", "expressions", NULL) == 0;
 	bpf_map__set_max_entries(tr.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_probes, tr.nids);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_lits, tr.nids * XVM_VALS);
@@ -606,7 +605,9 @@ int trace_main(int argc, char **argv)
 	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
-	progs = PROBE_CLI_PROGS(tr.skel);
+	/* the shells that step the expression VM with bpf_loop, else without (_steps) */
+	progs = verdict__pick("trace", "expressions", NULL) == 0 ? PROBE_CLI_PROGS(tr.skel) :
+		PROBE_CLI_PROGS_SFX(tr.skel, _steps);
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_err e;
 

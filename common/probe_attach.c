@@ -92,6 +92,7 @@ bool probe_attach__copies(enum probe_kind kind, enum probe_mech mech)
 int probe_attach__prepare(const char *applet, const struct probe_set *set,
 			  const struct probe_progs *progs, int forced)
 {
+	struct bpf_program *p;
 	const char *label;
 	int m = forced;
 
@@ -106,10 +107,10 @@ int probe_attach__prepare(const char *applet, const struct probe_set *set,
 		if (m == PROBE_MECH__COUNT)
 			return -EOPNOTSUPP;
 	}
-	for (int i = 0; i < PROBE_MECH__COUNT; i++)
-		if (progs->prog[i])
-			bpf_program__set_autoload(progs->prog[i], i == m &&
-						  !probe_attach__copies(set->kind, m));
+	/* the object's other programs too (another variant of the shells: PROBE_HIT_STEPS) */
+	bpf_object__for_each_program(p, *progs->skel->obj)
+		bpf_program__set_autoload(p, p == progs->prog[m] &&
+					  !probe_attach__copies(set->kind, m));
 	return m;
 }
 

@@ -46,16 +46,20 @@ const char *probe_cli__parse_pid(const char *arg, void *dst);
 	  PROBE_MECH_NAMES, &(o).mechanism, .parse = probe_cli__parse_mech, \
 	  .complete = PROBE_MECH_NAMES }
 
-/* The probe_progs of a skeleton built on bpf/probe.bpf.h (its programs probe_tp ... probe_usdt). */
-#define PROBE_CLI_PROGS(sk) ((struct probe_progs){ .prog = {	\
-	[PROBE_MECH_TRACEPOINT] = (sk)->progs.probe_tp,		\
-	[PROBE_MECH_KPROBE_MULTI] = (sk)->progs.probe_kprobe_multi,	\
-	[PROBE_MECH_FENTRY] = (sk)->progs.probe_fentry,		\
-	[PROBE_MECH_KPROBE] = (sk)->progs.probe_kprobe,		\
-	[PROBE_MECH_UPROBE_MULTI] = (sk)->progs.probe_uprobe_multi,	\
-	[PROBE_MECH_UPROBE] = (sk)->progs.probe_uprobe,		\
-	[PROBE_MECH_USDT] = (sk)->progs.probe_usdt,			\
+/*
+ * The probe_progs of a skeleton built on bpf/probe.bpf.h: its shells probe_tp##sfx ...
+ * probe_usdt##sfx (sfx empty, or _steps for the expression VM without bpf_loop).
+ */
+#define PROBE_CLI_PROGS_SFX(sk, sfx) ((struct probe_progs){ .prog = {	\
+	[PROBE_MECH_TRACEPOINT] = (sk)->progs.probe_tp##sfx,			\
+	[PROBE_MECH_KPROBE_MULTI] = (sk)->progs.probe_kprobe_multi##sfx,	\
+	[PROBE_MECH_FENTRY] = (sk)->progs.probe_fentry##sfx,			\
+	[PROBE_MECH_KPROBE] = (sk)->progs.probe_kprobe##sfx,			\
+	[PROBE_MECH_UPROBE_MULTI] = (sk)->progs.probe_uprobe_multi##sfx,	\
+	[PROBE_MECH_UPROBE] = (sk)->progs.probe_uprobe##sfx,			\
+	[PROBE_MECH_USDT] = (sk)->progs.probe_usdt##sfx,			\
 	}, .skel = (sk)->skeleton })
+#define PROBE_CLI_PROGS(sk) PROBE_CLI_PROGS_SFX(sk, )
 
 struct probe_cli_err {
 	char msg[400];
