@@ -41,7 +41,8 @@ static __always_inline __u64 log2_slot(__u64 v)
 	return r + 1;
 }
 
-static __always_inline int argdist_hit(void *ctx, __u32 id, const bool loop)
+static __always_inline int argdist_hit(void *ctx, __u32 id, const enum probe_shell shell,
+					  const bool loop)
 {
 	__u64 pt = bpf_get_current_pid_tgid(), one = 1, *n;
 	struct agg_probe *ap;
@@ -58,7 +59,7 @@ static __always_inline int argdist_hit(void *ctx, __u32 id, const bool loop)
 	k = bpf_map_lookup_elem(&agg_scratch, &zero);
 	if (!pr || !ap || !st || !k)
 		return 0;
-	xvm_capture(st, pr, ctx);
+	xvm_capture(st, pr, ctx, shell);
 	if (ap->entry == 1) {
 		struct xvm_entry en = { .ts = bpf_ktime_get_ns() };
 
@@ -96,14 +97,14 @@ static __always_inline int argdist_hit(void *ctx, __u32 id, const bool loop)
 	return 0;
 }
 
-static __always_inline int probe_hit(void *ctx, __u32 id)
+static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)
 {
-	return argdist_hit(ctx, id, true);
+	return argdist_hit(ctx, id, shell, true);
 }
 
-static __always_inline int probe_hit_steps(void *ctx, __u32 id)
+static __always_inline int probe_hit_steps(void *ctx, __u32 id, const enum probe_shell shell)
 {
-	return argdist_hit(ctx, id, false);
+	return argdist_hit(ctx, id, shell, false);
 }
 
 #define PROBE_HIT_STEPS

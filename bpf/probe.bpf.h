@@ -6,13 +6,15 @@
  * before 5.15; fentry, whose target is fixed at load) user space loads one copy of the object
  * per target with the index in probe_copy_id (common/probe_attach.c). The includer has
  * vmlinux.h, the helpers and its license, and defines
- * `static __always_inline int probe_hit(void *ctx, __u32 id)` before including this (and
- * probe_hit_steps with PROBE_HIT_STEPS defined, see below).
+ * `static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)`
+ * (probe_shell.h) before including this (and probe_hit_steps with PROBE_HIT_STEPS defined,
+ * see below).
  */
 #ifndef BPFBOX_PROBE_BPF_H
 #define BPFBOX_PROBE_BPF_H
 
 #include <bpf/usdt.bpf.h>
+#include "probe_shell.h"
 
 /* -p (process id, tgid) and -c (cpu), checked first: -1 = off */
 const volatile __s64 probe_pid = -1;
@@ -40,21 +42,22 @@ static __always_inline __u32 probe_id(void *ctx)
  * keeps the BPF cookie for itself: ours comes through its spec table (without cookies libbpf
  * finds the spec by instruction address: no copies needed).
  */
-#define PROBE_SHELLS(sfx, hit)								\
-SEC("tracepoint") int probe_tp##sfx(void *ctx)						\
-{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
-SEC("kprobe") int probe_kprobe##sfx(struct pt_regs *ctx)				\
-{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
-SEC("kprobe.multi") int probe_kprobe_multi##sfx(struct pt_regs *ctx)			\
-{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
-SEC("uprobe") int probe_uprobe##sfx(struct pt_regs *ctx)				\
-{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
-SEC("uprobe.multi") int probe_uprobe_multi##sfx(struct pt_regs *ctx)			\
-{ return probe_wanted() ? hit(ctx, probe_id(ctx)) : 0; }				\
-SEC("fentry") int probe_fentry##sfx(void *ctx)						\
-{ return probe_wanted() ? hit(ctx, probe_copy_id) : 0; }				\
-SEC("usdt") int probe_usdt##sfx(struct pt_regs *ctx)					\
-{ return probe_wanted() ? hit(ctx, (__u32)bpf_usdt_cookie(ctx)) : 0; }
+#define PROBE_SHELL(sec, name, ctx_t, id, shell, hit)				\
+	SEC(sec) int name(ctx_t ctx) { return probe_wanted() ? hit(ctx, id, shell) : 0; }
+#define PROBE_SHELLS(sfx, hit)							\
+	PROBE_SHELL("tracepoint", probe_tp##sfx, void *, probe_id(ctx), PROBE_SHELL_TP, hit) \
+	PROBE_SHELL("kprobe", probe_kprobe##sfx, struct pt_regs *, probe_id(ctx),	\
+		    PROBE_SHELL_REGS, hit)						\
+	PROBE_SHELL("kprobe.multi", probe_kprobe_multi##sfx, struct pt_regs *,	\
+		    probe_id(ctx), PROBE_SHELL_REGS, hit)				\
+	PROBE_SHELL("uprobe", probe_uprobe##sfx, struct pt_regs *, probe_id(ctx),	\
+		    PROBE_SHELL_REGS, hit)						\
+	PROBE_SHELL("uprobe.multi", probe_uprobe_multi##sfx, struct pt_regs *,	\
+		    probe_id(ctx), PROBE_SHELL_REGS, hit)				\
+	PROBE_SHELL("fentry", probe_fentry##sfx, void *, probe_copy_id,		\
+		    PROBE_SHELL_FENTRY, hit)						\
+	PROBE_SHELL("usdt", probe_usdt##sfx, struct pt_regs *,			\
+		    (__u32)bpf_usdt_cookie(ctx), PROBE_SHELL_USDT, hit)
 
 PROBE_SHELLS(, probe_hit)
 #ifdef PROBE_HIT_STEPS

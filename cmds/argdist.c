@@ -502,16 +502,15 @@ static int fill_maps(struct ad *ad)
 	for (uint32_t id = 0; id < ad->nids; id++) {
 		const struct aspec *a = &ad->sp[ad->owner[id]];
 		struct xvm_probe pr = { .base = a->base, .nops = (uint32_t)a->prog.nops,
-					.mech = a->env.mech, .nstr = a->str_slot >= 0 };
+					.nstr = a->str_slot >= 0 };
 		struct agg_probe ap = { .spec = ad->owner[id], .hist = a->hist,
 					.str_slot = a->str_slot,
 					.nvals = (uint32_t)a->s.nvals,
 					.entry = ad->entry_of[id] ? 1 : a->entry ? 2 : 0 };
 
-		const struct probe_set *set = ad->entry_of[id] ? &a->erun->set : &a->run->set;
+		const struct probe_cli_run *run = ad->entry_of[id] ? a->erun : a->run;
 
-		pr.syscall = set->kind == PROBE_KFUNC &&
-			     expr_probe__syscall_wrapper(set->t[id - set->cookie_base].name);
+		expr_probe__shell(&pr, &run->set, id - run->set.cookie_base, run->mech);
 		if (bpf_map_update_elem(probes, &id, &pr, 0) ||
 		    bpf_map_update_elem(aps, &id, &ap, 0))
 			return -errno;

@@ -516,14 +516,13 @@ static int fill_maps(struct tr *tr)
 	for (uint32_t id = 0; id < tr->nids; id++) {
 		struct tprobe *t = &tr->tp[tr->owner[id]];
 		struct xvm_probe pr = {
-			.base = t->base, .nops = (uint32_t)t->prog.nops, .mech = t->env.mech,
+			.base = t->base, .nops = (uint32_t)t->prog.nops,
 			.stack = (o.kstack ? XVM_STACK_K : 0) | (o.ustack ? XVM_STACK_U : 0),
 		};
 
 		for (int k = 0; k < t->p.nconv; k++)
 			pr.nstr += t->p.conv[k].conv == 's';
-		pr.syscall = t->run->set.kind == PROBE_KFUNC &&
-			     expr_probe__syscall_wrapper(t->run->set.t[id - t->first_id].name);
+		expr_probe__shell(&pr, &t->run->set, id - t->first_id, t->run->mech);
 		if (bpf_map_update_elem(probes, &id, &pr, 0))
 			return -errno;
 		if ((err = expr_probe__fill_lits(lits, id, &t->x)))
