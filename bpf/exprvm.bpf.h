@@ -257,8 +257,8 @@ static int xvm_loop_cb(__u32 i, void *c)
 }
 
 /*
- * The probe's arguments into st: fentry's argument array; registers (kprobes, uprobes) through
- * a copy of pt_regs, not ctx itself, because the tracepoint program must not reach past its
+ * The probe's arguments into st: registers (kprobes, uprobes) through a copy of pt_regs, not
+ * ctx itself, because the tracepoint program must not reach past its
  * record (the kernel refuses to attach it, EACCES); USDT operands through libbpf's specs. The
  * includer has <bpf/usdt.bpf.h>. shell, a constant, leaves the other kinds' code out.
  */
@@ -266,24 +266,7 @@ static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_p
 					void *ctx, const enum probe_shell shell)
 {
 	st->ctx = (__u64)ctx;
-	if (shell == PROBE_SHELL_FENTRY) {
-		/* read, not loaded: the verifier allows ctx loads within the function's own
-		 * arguments only, and this program is the same for every function */
-		bpf_probe_read_kernel(st->args, 6 * sizeof(__u64), ctx);
-		bpf_probe_read_kernel(&st->args[6], sizeof(__u64),
-				      (void *)(st->ctx + (pr->nargs & 7) * sizeof(__u64)));
-		if (pr->syscall) {
-			struct pt_regs *regs = &st->regs;
-
-			bpf_probe_read_kernel(regs, sizeof(*regs), (void *)st->args[0]);
-			st->args[0] = PT_REGS_PARM1_SYSCALL(regs);
-			st->args[1] = PT_REGS_PARM2_SYSCALL(regs);
-			st->args[2] = PT_REGS_PARM3_SYSCALL(regs);
-			st->args[3] = PT_REGS_PARM4_SYSCALL(regs);
-			st->args[4] = PT_REGS_PARM5_SYSCALL(regs);
-			st->args[5] = PT_REGS_PARM6_SYSCALL(regs);
-		}
-	} else if (shell == PROBE_SHELL_REGS) {
+	if (shell == PROBE_SHELL_REGS) {
 		struct pt_regs *regs = &st->regs;
 
 		bpf_probe_read_kernel(regs, sizeof(*regs), ctx);

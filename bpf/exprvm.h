@@ -109,7 +109,6 @@ struct xvm_probe {
 	__u32 nstr;	/* string values: events carry strings only when this is set */
 	__u32 stack;	/* XVM_STACK_K | XVM_STACK_U */
 	__u32 syscall;	/* an arch syscall wrapper: argN are in the pt_regs it is given */
-	__u32 nargs;	/* fentry: the function's arguments (fexit's value follows) */
 };
 
 #define XVM_STACK_K 1

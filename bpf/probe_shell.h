@@ -10,7 +10,7 @@
 enum probe_shell {
 	PROBE_SHELL_TP,		/* the tracepoint's record */
 	PROBE_SHELL_REGS,	/* kprobes and uprobes (single and multi): pt_regs */
-	PROBE_SHELL_FENTRY,	/* fentry/fexit: the u64 arguments, then fexit's return value */
+	PROBE_SHELL_FENTRY,	/* fentry/fexit: the u64 arguments */
 	PROBE_SHELL_USDT,	/* pt_regs, operands through libbpf's USDT specs */
 };
 

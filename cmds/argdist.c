@@ -510,7 +510,7 @@ static int fill_maps(struct ad *ad)
 
 		const struct probe_cli_run *run = ad->entry_of[id] ? a->erun : a->run;
 
-		expr_probe__shell(&pr, &run->set, id - run->set.cookie_base, run->mech);
+		expr_probe__shell(&pr, &run->set, id - run->set.cookie_base);
 		if (bpf_map_update_elem(probes, &id, &pr, 0) ||
 		    bpf_map_update_elem(aps, &id, &ap, 0))
 			return -errno;

@@ -522,7 +522,7 @@ static int fill_maps(struct tr *tr)
 
 		for (int k = 0; k < t->p.nconv; k++)
 			pr.nstr += t->p.conv[k].conv == 's';
-		expr_probe__shell(&pr, &t->run->set, id - t->first_id, t->run->mech);
+		expr_probe__shell(&pr, &t->run->set, id - t->first_id);
 		if (bpf_map_update_elem(probes, &id, &pr, 0))
 			return -errno;
 		if ((err = expr_probe__fill_lits(lits, id, &t->x)))

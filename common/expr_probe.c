@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 
 #include "expr_probe.h"
-#include "kbtf.h"
 #include "probe_spec.h"
 
 int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env *env,
@@ -62,20 +60,9 @@ bool expr_probe__syscall_wrapper(const char *name)
 	return n && !strncmp(name, pre, n) && !strncmp(name + n, "sys_", 4);
 }
 
-void expr_probe__shell(struct xvm_probe *pr, const struct probe_set *set, size_t i,
-		       enum probe_mech mech)
+void expr_probe__shell(struct xvm_probe *pr, const struct probe_set *set, size_t i)
 {
-	const char *name = set->t[i].name;
-
-	pr->syscall = set->kind == PROBE_KFUNC && expr_probe__syscall_wrapper(name);
-	if (mech == PROBE_MECH_FENTRY) {
-		const struct btf *btf = kbtf__get();
-		int id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) : -ENOENT;
-
-		/* a function without BTF has no fentry either: its copy does not load */
-		if (id > 0)
-			pr->nargs = btf_vlen(btf__type_by_id(btf, btf__type_by_id(btf, id)->type));
-	}
+	pr->syscall = set->kind == PROBE_KFUNC && expr_probe__syscall_wrapper(set->t[i].name);
 }
 
 int expr_probe__fill_code(int code_fd, uint32_t base, const struct expr_prog *p)
