@@ -41,7 +41,8 @@ static __always_inline __u64 log2_slot(__u64 v)
 	return r + 1;
 }
 
-static __always_inline int probe_hit(void *ctx, __u32 id)
+static __always_inline int argdist_hit(void *ctx, __u32 id, const enum probe_shell shell,
+					  const bool loop)
 {
 	__u64 pt = bpf_get_current_pid_tgid(), one = 1, *n;
 	struct agg_probe *ap;
@@ -58,7 +59,7 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	k = bpf_map_lookup_elem(&agg_scratch, &zero);
 	if (!pr || !ap || !st || !k)
 		return 0;
-	xvm_capture(st, pr, ctx);
+	xvm_capture(st, pr, ctx, shell);
 	if (ap->entry == 1) {
 		struct xvm_entry en = { .ts = bpf_ktime_get_ns() };
 
@@ -67,7 +68,7 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 		bpf_map_update_elem(&xvm_entries, &pt, &en, BPF_ANY);
 		return 0;
 	}
-	if (!xvm_run(st, pr, id)) {
+	if (!xvm_run(st, pr, id, loop)) {
 		if (ap->entry == 2)
 			bpf_map_delete_elem(&xvm_entries, &pt);
 		return 0;
@@ -96,4 +97,15 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	return 0;
 }
 
+static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)
+{
+	return argdist_hit(ctx, id, shell, true);
+}
+
+static __always_inline int probe_hit_steps(void *ctx, __u32 id, const enum probe_shell shell)
+{
+	return argdist_hit(ctx, id, shell, false);
+}
+
+#define PROBE_HIT_STEPS
 #include "probe.bpf.h"

@@ -2,13 +2,14 @@
 /*
  * The expression VM's interpreter (DESIGN §6): one op per call of a global subprogram, which
  * the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+) or, without it,
- * by a bounded loop of calls. State lives in a per-CPU map; the shell (xvm_run) fills the
+ * by a bounded loop of calls (xvm_run). State lives in a per-CPU map; the shell (xvm_run) fills the
  * arguments first. The includer has common.bpf.h.
  */
 #ifndef BPFBOX_EXPRVM_BPF_H
 #define BPFBOX_EXPRVM_BPF_H
 
 #include "exprvm.h"
+#include "probe_shell.h"
 
 /* User space sizes the tables before load. */
 struct {
@@ -61,7 +62,6 @@ struct {
 } xvm_state SEC(".maps");
 
 const volatile __u32 xvm_str_size = 80;	/* -Z */
-const volatile bool xvm_has_loop = true;	/* bpf_loop exists (5.17+) */
 
 static __always_inline int xvm_read(void *dst, __u32 size, __u64 addr, __u8 flags)
 {
@@ -258,15 +258,15 @@ static int xvm_loop_cb(__u32 i, void *c)
 
 /*
  * The probe's arguments into st: registers (kprobes, uprobes) through a copy of pt_regs, not
- * ctx itself, because the tracepoint program must not reach past its record (the kernel
- * refuses to attach it, EACCES); USDT operands through libbpf's specs. The includer has
- * <bpf/usdt.bpf.h>.
+ * ctx itself, because the tracepoint program must not reach past its
+ * record (the kernel refuses to attach it, EACCES); USDT operands through libbpf's specs. The
+ * includer has <bpf/usdt.bpf.h>. shell, a constant, leaves the other kinds' code out.
  */
 static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_probe *pr,
-					void *ctx)
+					void *ctx, const enum probe_shell shell)
 {
 	st->ctx = (__u64)ctx;
-	if (pr->mech == XVM_MECH_REGS) {
+	if (shell == PROBE_SHELL_REGS) {
 		struct pt_regs *regs = &st->regs;
 
 		bpf_probe_read_kernel(regs, sizeof(*regs), ctx);
@@ -290,7 +290,7 @@ static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_p
 		st->args[4] = PT_REGS_PARM5(regs);
 		st->args[5] = PT_REGS_PARM6(regs);
 		st->args[6] = PT_REGS_RC(regs);
-	} else if (pr->mech == XVM_MECH_USDT) {
+	} else if (shell == PROBE_SHELL_USDT) {
 		for (int i = 0; i < 6; i++) {
 			long v = 0;
 
@@ -300,15 +300,20 @@ static __always_inline void xvm_capture(struct xvm_state *st, const struct xvm_p
 	}
 }
 
-/* Runs probe pr's code in st (arguments filled); true when the event is to be emitted. */
-static __always_inline bool xvm_run(struct xvm_state *st, const struct xvm_probe *pr, __u32 id)
+/*
+ * Runs probe pr's code in st (arguments filled); true when the event is to be emitted. loop, a
+ * constant: step with bpf_loop (5.17+); false leaves bpf_loop and its callback out of the
+ * program (see PROBE_HIT_STEPS in probe.bpf.h).
+ */
+static __always_inline bool xvm_run(struct xvm_state *st, const struct xvm_probe *pr, __u32 id,
+				    const bool loop)
 {
 	st->base = pr->base;
 	st->nops = pr->nops;
 	st->probe = id;
 	st->pc = st->sp = 0;
 	st->verdict = 0;
-	if (xvm_has_loop) {
+	if (loop) {
 		bpf_loop(XVM_PROBE_OPS, xvm_loop_cb, NULL, 0);
 	} else {
 		for (int i = 0; i < XVM_PROBE_OPS; i++)

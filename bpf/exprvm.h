@@ -106,7 +106,6 @@ enum xvm_mech {
 struct xvm_probe {
 	__u32 base;	/* first op in the code map */
 	__u32 nops;
-	__u32 mech;	/* enum xvm_mech */
 	__u32 nstr;	/* string values: events carry strings only when this is set */
 	__u32 stack;	/* XVM_STACK_K | XVM_STACK_U */
 	__u32 syscall;	/* an arch syscall wrapper: argN are in the pt_regs it is given */

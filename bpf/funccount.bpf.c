@@ -3,6 +3,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "probe_shell.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -14,7 +15,7 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-static __always_inline int probe_hit(void *ctx, __u32 id)
+static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)
 {
 	__u64 *n = bpf_map_lookup_elem(&counts, &id);
 

@@ -3,6 +3,7 @@
 #include "common.bpf.h"
 #include "stackcount.h"
 #include "stackhash.bpf.h"
+#include "probe_shell.h"
 
 const volatile bool user_stacks = true;
 const volatile bool kernel_stacks = true;
@@ -35,7 +36,7 @@ struct {
 	__type(value, __u8);
 } seen SEC(".maps");
 
-static __always_inline int probe_hit(void *ctx, __u32 id)
+static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)
 {
 	struct stackcount_key key = {};
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;

@@ -24,7 +24,8 @@ struct {
 	__uint(value_size, 127 * sizeof(__u64));
 } stacks SEC(".maps");
 
-static __always_inline int probe_hit(void *ctx, __u32 id)
+static __always_inline int trace_hit(void *ctx, __u32 id, const enum probe_shell shell,
+					  const bool loop)
 {
 	__u64 pt = bpf_get_current_pid_tgid();
 	struct xvm_probe *pr;
@@ -43,8 +44,8 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	st = bpf_map_lookup_elem(&xvm_state, &zero);
 	if (!pr || !st)
 		return 0;
-	xvm_capture(st, pr, ctx);
-	if (!xvm_run(st, pr, id))
+	xvm_capture(st, pr, ctx, shell);
+	if (!xvm_run(st, pr, id, loop))
 		return 0;
 	st->ev.ts = bpf_ktime_get_ns();
 	st->ev.tgid = pt >> 32;
@@ -59,4 +60,15 @@ static __always_inline int probe_hit(void *ctx, __u32 id)
 	return 0;
 }
 
+static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)
+{
+	return trace_hit(ctx, id, shell, true);
+}
+
+static __always_inline int probe_hit_steps(void *ctx, __u32 id, const enum probe_shell shell)
+{
+	return trace_hit(ctx, id, shell, false);
+}
+
+#define PROBE_HIT_STEPS
 #include "probe.bpf.h"

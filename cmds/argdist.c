@@ -288,10 +288,10 @@ static void plan(const struct ad *ad)
 		const struct aspec *a = &ad->sp[i];
 		char d[96];
 
-		fprintf(stderr, "argdist: %s '%s': %zu of %zu targets attached with %s%s%s\n",
+		fprintf(stderr, "argdist: %s '%s': %zu of %zu targets attached with %s%s%s%s\n",
 			a->hist ? "-H" : "-C", a->text, a->run->attached, a->run->set.n,
 			probe_mech__name(a->run->mech), a->run->set.path[0] ? " in " : "",
-			a->run->set.path);
+			a->run->set.path, probe_cli__mode(a->run));
 		for (int k = 0; k < a->prog.nops; k++) {
 			expr_op_describe(&a->prog.op[k], d, sizeof(d));
 			fprintf(stderr, "    %3d  %s\n", k, d);
@@ -503,16 +503,15 @@ static int fill_maps(struct ad *ad)
 	for (uint32_t id = 0; id < ad->nids; id++) {
 		const struct aspec *a = &ad->sp[ad->owner[id]];
 		struct xvm_probe pr = { .base = a->base, .nops = (uint32_t)a->prog.nops,
-					.mech = a->env.mech, .nstr = a->str_slot >= 0 };
+					.nstr = a->str_slot >= 0 };
 		struct agg_probe ap = { .spec = ad->owner[id], .hist = a->hist,
 					.str_slot = a->str_slot,
 					.nvals = (uint32_t)a->s.nvals,
 					.entry = ad->entry_of[id] ? 1 : a->entry ? 2 : 0 };
 
-		const struct probe_set *set = ad->entry_of[id] ? &a->erun->set : &a->run->set;
+		const struct probe_cli_run *run = ad->entry_of[id] ? a->erun : a->run;
 
-		pr.syscall = set->kind == PROBE_KFUNC &&
-			     expr_probe__syscall_wrapper(set->t[id - set->cookie_base].name);
+		expr_probe__shell(&pr, &run->set, id - run->set.cookie_base);
 		if (bpf_map_update_elem(probes, &id, &pr, 0) ||
 		    bpf_map_update_elem(aps, &id, &ap, 0))
 			return -errno;
@@ -569,7 +568,6 @@ int argdist_main(int argc, char **argv)
 	ad.skel->rodata->probe_pid = o.pid;
 	ad.skel->rodata->agg_tid = o.tid;
 	ad.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
-	ad.skel->rodata->xvm_has_loop = expr_probe__bpf_loop(spec.name, &ad.loop);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_probes, ad.nids);
 	bpf_map__set_max_entries(ad.skel->maps.agg_probes, ad.nids);
@@ -577,7 +575,9 @@ int argdist_main(int argc, char **argv)
 	bpf_map__set_max_entries(ad.skel->maps.xvm_lits, ad.nids * XVM_VALS);
 	/* argdist's events go to maps: the shared ring buffer stays minimal */
 	bpf_map__set_max_entries(ad.skel->maps.events, 4096);
-	progs = PROBE_CLI_PROGS(ad.skel);
+	/* the shells that step the expression VM with bpf_loop, else without (_steps) */
+	progs = expr_probe__bpf_loop(spec.name, &ad.loop) ? PROBE_CLI_PROGS(ad.skel) :
+		PROBE_CLI_PROGS_SFX(ad.skel, _steps);
 	for (int i = 0; i < ad.nsp; i++) {
 		struct probe_cli_err e;
 

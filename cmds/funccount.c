@@ -112,9 +112,9 @@ static int list(const struct probe_cli_run *run)
 static void plan(const struct probe_cli_run *run)
 {
 	if (o.debug)
-		fprintf(stderr, "funccount: %zu of %zu targets attached with %s%s%s\n",
+		fprintf(stderr, "funccount: %zu of %zu targets attached with %s%s%s%s\n",
 			run->attached, run->set.n, probe_mech__name(run->mech),
-			run->set.path[0] ? " in " : "", run->set.path);
+			run->set.path[0] ? " in " : "", run->set.path, probe_cli__mode(run));
 	if (run->attached < run->set.n)
 		err_debug("%zu targets skipped (first refusal: %s)", run->set.n - run->attached,
 			  strerror(-run->first_err));

@@ -275,9 +275,9 @@ static int setup(struct sc *sc, const char *pattern)
 	if ((rc = probe_cli__attach(&o.p, sc->run, &progs, &e)))
 		return err_msg("%s", e.msg), rc;
 	if (o.debug)
-		fprintf(stderr, "stackcount: %zu of %zu targets attached with %s%s%s\n",
+		fprintf(stderr, "stackcount: %zu of %zu targets attached with %s%s%s%s\n",
 			sc->run->attached, sc->run->set.n, probe_mech__name(sc->run->mech),
-			sc->run->set.path[0] ? " in " : "", sc->run->set.path);
+			sc->run->set.path[0] ? " in " : "", sc->run->set.path, probe_cli__mode(sc->run));
 	for (size_t i = 0; i < sc->run->set.n; i++)
 		if (!sc->run->ok[i] && (o.debug || opt_verbose))
 			fprintf(stderr, "stackcount: skipped %s\n", sc->run->set.t[i].name);

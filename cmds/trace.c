@@ -283,10 +283,10 @@ static void plan(const struct tr *tr)
 		const struct tprobe *t = &tr->tp[i];
 		char d[96];
 
-		fprintf(stderr, "trace: probe %d '%s': %zu of %zu targets attached with %s%s%s\n",
+		fprintf(stderr, "trace: probe %d '%s': %zu of %zu targets attached with %s%s%s%s\n",
 			i + 1, t->text, t->run->attached, t->run->set.n,
 			probe_mech__name(t->run->mech), t->run->set.path[0] ? " in " : "",
-			t->run->set.path);
+			t->run->set.path, probe_cli__mode(t->run));
 		for (int k = 0; k < t->prog.nops; k++) {
 			if (k == t->seg[0] && t->p.pred >= 0)
 				fprintf(stderr, "  filter: %.*s\n", t->p.pred_len,
@@ -566,14 +566,13 @@ static int fill_maps(struct tr *tr)
 	for (uint32_t id = 0; id < tr->nids; id++) {
 		struct tprobe *t = &tr->tp[tr->owner[id]];
 		struct xvm_probe pr = {
-			.base = t->base, .nops = (uint32_t)t->prog.nops, .mech = t->env.mech,
+			.base = t->base, .nops = (uint32_t)t->prog.nops,
 			.stack = (o.kstack ? XVM_STACK_K : 0) | (o.ustack ? XVM_STACK_U : 0),
 		};
 
 		for (int k = 0; k < t->p.nconv; k++)
 			pr.nstr += t->p.conv[k].conv == 's';
-		pr.syscall = t->run->set.kind == PROBE_KFUNC &&
-			     expr_probe__syscall_wrapper(t->run->set.t[id - t->first_id].name);
+		expr_probe__shell(&pr, &t->run->set, id - t->first_id);
 		if (bpf_map_update_elem(probes, &id, &pr, 0))
 			return -errno;
 		if ((err = expr_probe__fill_lits(lits, id, &t->x)))
@@ -646,7 +645,6 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->trace_self = o.self ? -1 : getpid();
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
 	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
-	tr.skel->rodata->xvm_has_loop = expr_probe__bpf_loop(spec.name, &tr.loop);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_probes, tr.nids);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_lits, tr.nids * XVM_VALS);
@@ -663,7 +661,9 @@ int trace_main(int argc, char **argv)
 	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
-	progs = PROBE_CLI_PROGS(tr.skel);
+	/* the shells that step the expression VM with bpf_loop, else without (_steps) */
+	progs = expr_probe__bpf_loop(spec.name, &tr.loop) ? PROBE_CLI_PROGS(tr.skel) :
+		PROBE_CLI_PROGS_SFX(tr.skel, _steps);
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_err e;
 

@@ -62,6 +62,11 @@ bool expr_probe__syscall_wrapper(const char *name)
 	return n && !strncmp(name, pre, n) && !strncmp(name + n, "sys_", 4);
 }
 
+void expr_probe__shell(struct xvm_probe *pr, const struct probe_set *set, size_t i)
+{
+	pr->syscall = set->kind == PROBE_KFUNC && expr_probe__syscall_wrapper(set->t[i].name);
+}
+
 int expr_probe__fill_code(int code_fd, uint32_t base, const struct expr_prog *p)
 {
 	for (int k = 0; k < p->nops; k++) {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "expr.h"
+#include "probe_resolve.h"
 #include "tp_format.h"
 
 /*
@@ -24,6 +25,9 @@ void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, 
 /* True for an architecture's syscall wrapper (__x64_sys_read): its arguments are in the
  * pt_regs it is passed, not in its own registers. */
 bool expr_probe__syscall_wrapper(const char *name);
+
+/* pr's syscall: whether target i of set is a syscall wrapper (its arguments in a pt_regs). */
+void expr_probe__shell(struct xvm_probe *pr, const struct probe_set *set, size_t i);
 
 /* After load, into the expression VM's maps (bpf/exprvm.h): p's ops from slot base of
  * code_fd, and probe id's STRCMP literals (x) into lits_fd. 0 or -errno. */

@@ -131,15 +131,20 @@ int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct pro
 		return fail(err, 2, "--mechanism %s cannot attach to %s",
 			    probe_mech__name(o->mechanism), run->spec.kind == PROBE_KFUNC ?
 			    "kernel functions" : "this kind of probe");
-	if (verdict__pick(applet, "probe ids", NULL) < 0)
-		return fail(err, 1, "this kernel has no BPF cookies (bpf_get_attach_cookie, Linux "
-			    "5.15), which tell %s's probes apart", applet);
 	if (m < 0)
 		return fail(err, 1, "this kernel offers no way to attach to %s (see "
 			    "'bpfbox check-config')", run->spec.kind == PROBE_KFUNC ?
 			    "kernel functions" : run->spec.kind == PROBE_TP ? "tracepoints" :
 			    "user functions");
 	run->mech = m;
+	run->copies = probe_attach__copies(run->set.kind, run->mech);
+	if (run->copies && !o->list && run->set.n > PROBE_COPIES_MAX)
+		return fail(err, 2, run->mech == PROBE_MECH_FENTRY ?
+			    "fentry loads one BPF program per function, at most %d, attempted %zu: "
+			    "narrow the pattern or choose another --mechanism" :
+			    "without BPF cookies (Linux 5.15) each probe needs its own BPF program, "
+			    "at most %d, attempted %zu: narrow the pattern", PROBE_COPIES_MAX,
+			    run->set.n);
 	run->ok = calloc(run->set.n, sizeof(*run->ok));
 	run->links = linkset__new();
 	if (!run->ok || !run->links)
@@ -155,7 +160,7 @@ int probe_cli__prepare_shared(const char *applet, const struct probe_cli *o,
 
 	if (rc)
 		return rc;
-	used[run->mech] = true;
+	used[run->mech] |= !run->copies;	/* a copy loads its own */
 	for (int m = 0; m < PROBE_MECH__COUNT; m++)
 		bpf_program__set_autoload(progs->prog[m], used[m]);
 	return 0;
@@ -171,6 +176,14 @@ int probe_cli__attach(const struct probe_cli *o, struct probe_cli_run *run,
 			    run->set.n == 1 ? "probe" : "probes", probe_mech__name(run->mech),
 			    strerror(-run->first_err));
 	return 0;
+}
+
+const char *probe_cli__mode(const struct probe_cli_run *run)
+{
+	if (!run->copies)
+		return "";
+	return run->mech == PROBE_MECH_FENTRY ? ", fentry (one program per function)" :
+	       ", this kernel without BPF cookies (one program per probe)";
 }
 
 void probe_cli__free(struct probe_cli_run *run)

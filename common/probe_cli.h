@@ -46,15 +46,20 @@ const char *probe_cli__parse_pid(const char *arg, void *dst);
 	  PROBE_MECH_NAMES, &(o).mechanism, .parse = probe_cli__parse_mech, \
 	  .complete = PROBE_MECH_NAMES }
 
-/* The probe_progs of a skeleton built on bpf/probe.bpf.h (its programs probe_tp ... probe_usdt). */
-#define PROBE_CLI_PROGS(skel) ((struct probe_progs){ .prog = {	\
-	[PROBE_MECH_TRACEPOINT] = (skel)->progs.probe_tp,		\
-	[PROBE_MECH_KPROBE_MULTI] = (skel)->progs.probe_kprobe_multi,	\
-	[PROBE_MECH_KPROBE] = (skel)->progs.probe_kprobe,		\
-	[PROBE_MECH_UPROBE_MULTI] = (skel)->progs.probe_uprobe_multi,	\
-	[PROBE_MECH_UPROBE] = (skel)->progs.probe_uprobe,		\
-	[PROBE_MECH_USDT] = (skel)->progs.probe_usdt,			\
-} })
+/*
+ * The probe_progs of a skeleton built on bpf/probe.bpf.h: its shells probe_tp##sfx ...
+ * probe_usdt##sfx (sfx empty, or _steps for the expression VM without bpf_loop).
+ */
+#define PROBE_CLI_PROGS_SFX(sk, sfx) ((struct probe_progs){ .prog = {	\
+	[PROBE_MECH_TRACEPOINT] = (sk)->progs.probe_tp##sfx,			\
+	[PROBE_MECH_KPROBE_MULTI] = (sk)->progs.probe_kprobe_multi##sfx,	\
+	[PROBE_MECH_FENTRY] = (sk)->progs.probe_fentry##sfx,			\
+	[PROBE_MECH_KPROBE] = (sk)->progs.probe_kprobe##sfx,			\
+	[PROBE_MECH_UPROBE_MULTI] = (sk)->progs.probe_uprobe_multi##sfx,	\
+	[PROBE_MECH_UPROBE] = (sk)->progs.probe_uprobe##sfx,			\
+	[PROBE_MECH_USDT] = (sk)->progs.probe_usdt##sfx,			\
+	}, .skel = (sk)->skeleton })
+#define PROBE_CLI_PROGS(sk) PROBE_CLI_PROGS_SFX(sk, )
 
 struct probe_cli_err {
 	char msg[400];
@@ -65,6 +70,7 @@ struct probe_cli_run {
 	struct probe_spec spec;
 	struct probe_set set;
 	enum probe_mech mech;
+	bool copies;		/* one copy of the object per target (probe_attach__copies) */
 	bool *ok;		/* ok[i]: target i attached */
 	size_t attached;
 	int first_err;		/* why the first skipped target was refused */
@@ -81,7 +87,10 @@ int probe_cli__resolve(const struct probe_cli *o, const char *pattern,
 /* The target as a pattern naming it alone ("vfs_read", "t:sched:sched_switch", "c:malloc",
  * "u:/usr/bin/python3:gc__start"), for -l. */
 void probe_cli__target_spec(const struct probe_cli_run *run, size_t i, char *buf, size_t size);
-/* Before load: chooses the mechanism (autoload of the others off). 0 or 2/1 with err. */
+/*
+ * Before load: chooses the mechanism (autoload of the others off). 0 or 2/1 with err (also
+ * when the targets need copies, over PROBE_COPIES_MAX of them).
+ */
 int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct probe_cli_run *run,
 		       const struct probe_progs *progs, struct probe_cli_err *err);
 /*
@@ -94,6 +103,8 @@ int probe_cli__prepare_shared(const char *applet, const struct probe_cli *o,
 /* After load: attaches; 0, or 1 with err when nothing attached. */
 int probe_cli__attach(const struct probe_cli *o, struct probe_cli_run *run,
 		      const struct probe_progs *progs, struct probe_cli_err *err);
+/* For -v/-D after the mechanism's name: "" with cookies, else ", ... (one program per ...)". */
+const char *probe_cli__mode(const struct probe_cli_run *run);
 void probe_cli__free(struct probe_cli_run *run);
 
 #endif

@@ -104,7 +104,7 @@ uprobe_exprs() {
 	check ${X}latency-none-below [ "$(awk '$1 < 16777216 && / -> / { s += $5 } END { print s + 0 }' "$TMPD/${X}latency.last")" -eq 0 ]
 }
 
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	uprobe_exprs
 	# -j: one object per row
 	run_case json 2 -j -C "p:$TP:trace_str():int:\$PID#per process" -H "p:$TP:trace_ts(struct __kernel_timespec *ts):u64:ts->tv_nsec"
@@ -119,7 +119,7 @@ else
 	skip uprobes "$r"
 fi
 
-if r=$(requires kprobe,cookie); then
+if r=$(requires kprobe); then
 	# a kernel function: a struct member chain and a string from the kernel's BTF
 	f="$TMPD/argdist-read-me"
 	dd if=/dev/zero of="$f" bs=4096 count=1 2>/dev/null
@@ -150,7 +150,7 @@ else
 	skip kernel-functions "$r"
 fi
 
-if r=$(requires tracepoint,syscall_tp,cookie); then
+if r=$(requires tracepoint,syscall_tp); then
 	# the guide's tracepoint line: read buffers' addresses
 	s8="t:syscalls:sys_enter_read():u64:args->buf"
 	RUN="cat $TP" run_case tpread 0 -C "$s8"
@@ -163,7 +163,7 @@ fi
 # the expression cases again, through the interpreter's bounded loop
 export BPFBOX_XVM_LOOP=bounded
 X=bounded-
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	uprobe_exprs
 	run_case bounded-plan 1 -v -C "p:$TP:trace_str(char *s, long n):long:n"
 	check bounded-plan-loop has "$TMPD/bounded-plan.err" "argdist: expressions stepped by the bounded loop (BPFBOX_XVM_LOOP=bounded)"

@@ -41,7 +41,7 @@ exact() {
 }
 
 # user function in the executable itself (static: runs in the VMs too)
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	count_case ufunc "$CP:countlib_tick" "$CP" $N 0 0 0
 	exact ufunc countlib_tick $N
 	check ufunc-banner has "$TMPD/ufunc" "Tracing 1 functions for \"$CP:countlib_tick\"... Hit Ctrl-C to end."
@@ -74,7 +74,7 @@ else
 fi
 
 # shared library, two processes of the same library, -p counts one only
-if [ -x "$PROGS/countprog-dyn" ] && "$PROGS/countprog-dyn" 0 0 0 0 >/dev/null 2>&1 && r=$(requires uprobe,cookie); then
+if [ -x "$PROGS/countprog-dyn" ] && "$PROGS/countprog-dyn" 0 0 0 0 >/dev/null 2>&1 && r=$(requires uprobe); then
 	LIB=$PROGS/libcountlib.so
 	prog_start other "$PROGS/countprog-dyn" 400 40 0 0
 	OTHER=$PROG_PID
@@ -94,13 +94,18 @@ else
 fi
 
 # syscall tracepoints under -p: the program's own getppid calls, exactly
-if r=$(requires tracepoint,syscall_tp,cookie); then
+if r=$(requires tracepoint,syscall_tp); then
 	prog_start other2 "$CP" 0 0 50 0
 	OTHER=$PROG_PID
-	count_case tp 't:syscalls:sys_enter_getpp*' "$CP" 0 0 $G 0 -- -p PID
+	count_case tp 't:syscalls:sys_enter_getpp*' "$CP" 0 0 $G 0 -- -p PID -D
 	kill -USR1 "$OTHER"
 	wait "$OTHER"
 	exact tp syscalls:sys_enter_getppid $G
+	# without BPF cookies (before 5.15) each probe is its own program, and -D says so
+	if ! requires cookie >/dev/null; then
+		check tp-copies has "$TMPD/tp.err" "1 of 1 targets attached with tracepoint, this kernel without BPF cookies (one program per probe)"
+		usage_case bad-copies "each probe needs its own BPF program, at most 256" funccount --max-probes 5000 't:syscalls:sys_*'
+	fi
 	count_case tp-exit 't:syscalls:sys_*_getppid' "$CP" 0 0 $G 0 -- -p PID -T
 	exact tp-exit syscalls:sys_enter_getppid $G
 	exact tp-exit syscalls:sys_exit_getppid $G
@@ -119,9 +124,9 @@ else
 fi
 
 # kernel functions, through each mechanism this kernel offers
-for mech in kprobe kprobe-multi; do
+for mech in kprobe kprobe-multi fentry; do
 	feat=$(echo $mech | tr - _)
-	if ! r=$(requires $feat,cookie); then
+	if ! r=$(requires $feat); then
 		skip "kfunc-$mech" "$r"
 		continue
 	fi
@@ -130,13 +135,14 @@ for mech in kprobe kprobe-multi; do
 	rows=$(awk '$1 ~ /sys_getppid$/ { print $1 }' "$TMPD/getppid-$mech")
 	check "getppid-$mech-found" [ -n "$rows" ]
 	for row in $rows; do exact "getppid-$mech" "$row" $G; done
-	count_case "vfs_read-$mech" vfs_read "$CP" 0 0 0 $R -- -p PID --mechanism $mech
+	count_case "vfs_read-$mech" vfs_read "$CP" 0 0 0 $R -- -p PID --mechanism $mech -D
 	exact "vfs_read-$mech" vfs_read $R
+	check "vfs_read-$mech-plan" has "$TMPD/vfs_read-$mech.err" "1 of 1 targets attached with $mech"
 	count_case "vfs-glob-$mech" 'vfs_*' "$CP" 0 0 0 $R -- -p PID --mechanism $mech
 	exact "vfs-glob-$mech" vfs_read $R
 	check "vfs-glob-$mech-banner" grep -q 'Tracing [0-9]* functions for "vfs_\*"' "$TMPD/vfs-glob-$mech"
 done
-if r=$(requires kprobe,cookie); then
+if r=$(requires kprobe); then
 	"$BPFBOX" funccount -l 'vfs_rea*' >"$TMPD/lk" 2>&1
 	check list-kfuncs grep -qx vfs_read "$TMPD/lk"
 fi
@@ -152,7 +158,7 @@ bad library "unable to find library nosuchlib_xyz" nosuchlib_xyz:malloc
 bad pid "no process with pid 999999999" -p 999999999 "$CP:countlib_tick"
 bad limit "maximum of 1 probes allowed, attempted 2" --max-probes 1 "$CP:countlib_*"
 bad mechanism "--mechanism kprobe cannot attach to this kind of probe" --mechanism kprobe "$CP:countlib_tick"
-bad mechanism-name "fentry" --mechanism fentry vfs_read
+bad mechanism-name "one of: kprobe-multi fentry kprobe uprobe-multi uprobe" --mechanism kprobes vfs_read
 bad no-pattern "pattern" -p 1
 BCC_PROBE_LIMIT=1 "$BPFBOX" funccount "$CP:countlib_*" >"$TMPD/lim" 2>&1
 check probe-limit-env grep -q 'maximum of 1 probes allowed, attempted 2' "$TMPD/lim"

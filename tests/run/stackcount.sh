@@ -71,7 +71,7 @@ shown() {
 	if "$@"; then pass "$_n"; else fail "$_n" "$*"; sed 's/^/    | /' "$_f"; fi
 }
 
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	sc_case chain "$CP:countlib_tick" "$CP" $N 0 0 0
 	shown chain-callee-then-caller "$TMPD/chain" block "$TMPD/chain" $N countlib_tick count_worker
 	check chain-banner has "$TMPD/chain" "Tracing 1 functions for \"$CP:countlib_tick\"... Hit Ctrl-C to end."
@@ -91,7 +91,7 @@ else
 	skip chain "$r"
 fi
 
-if r=$(requires tracepoint,syscall_tp,cookie); then
+if r=$(requires tracepoint,syscall_tp); then
 	sc_case tp 't:syscalls:sys_enter_getppid' "$CP" 0 0 $G 0 -- -p PID -U
 	# the leaf is libc's syscall() (frameless: its caller, main, is not on the frame chain)
 	check tp-user-stack block "$TMPD/tp" $G syscall
@@ -103,9 +103,9 @@ fi
 # kernel stacks of a kernel function (VMs): vfs_read under the read system call (at a
 # function's entry its direct caller is not yet on the frame chain: arm64 shows
 # __arm64_sys_read next, x86 ksys_read)
-for mech in kprobe kprobe-multi; do
+for mech in kprobe kprobe-multi fentry; do
 	feat=$(echo $mech | tr - _)
-	if ! r=$(requires $feat,cookie); then
+	if ! r=$(requires $feat); then
 		skip "kstack-$mech" "$r"
 		continue
 	fi
@@ -116,7 +116,7 @@ done
 # submit_bio's kernel stacks from O_DIRECT I/O on a device of our own (tests/progs/bioio: two
 # writes with pwrite, two reads with pread, one request each), under -p so that the loop
 # device's own I/O to its file does not count
-if ! r=$(requires kprobe,cookie); then
+if ! r=$(requires kprobe); then
 	skip submit_bio "$r"
 elif ! block_device; then
 	skip submit_bio "$BLOCK_WHY"

@@ -96,7 +96,7 @@ tp_exprs() {
 	same ${X}tpexec "$TMPD/${X}tpexec" "$TMPD/trace-exec-me 1"
 }
 
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	uprobe_exprs
 	# -M: exits by itself after M events; two probes in one trace
 	prog_start umax "$TP" 5
@@ -187,7 +187,7 @@ else
 	skip uprobes "$r"
 fi
 
-if r=$(requires tracepoint,syscall_tp,cookie); then
+if r=$(requires tracepoint,syscall_tp); then
 	tp_exprs
 	# -K: the kernel stack under each event (tracepoints have one too), then a blank line
 	start_tool "$TMPD/kstack" trace -K -M 1 't:syscalls:sys_enter_openat (STRCMP("'"$f"'", args->filename))'
@@ -208,7 +208,7 @@ else
 	skip tracepoints "$r"
 fi
 
-if r=$(requires kprobe,cookie); then
+if r=$(requires kprobe); then
 	# kernel functions: struct members through the kernel's BTF, checked against the file read
 	f="$TMPD/trace-read-me"
 	dd if=/dev/zero of="$f" bs=4096 count=1 2>/dev/null
@@ -257,14 +257,14 @@ fi
 # the expression cases again, through the interpreter's bounded loop
 export BPFBOX_XVM_LOOP=bounded
 X=bounded-
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	uprobe_exprs
 	uprobe_case bounded-plan 1 -v "p:$TP:trace_str (arg2 != 5) \"%d\", arg2"
 	check bounded-plan-loop has "$TMPD/bounded-plan.err" "trace: expressions stepped by the bounded loop (BPFBOX_XVM_LOOP=bounded)"
 else
 	skip bounded-uprobes "$r"
 fi
-if r=$(requires tracepoint,syscall_tp,cookie); then
+if r=$(requires tracepoint,syscall_tp); then
 	tp_exprs
 else
 	skip bounded-tracepoints "$r"

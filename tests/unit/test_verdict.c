@@ -67,11 +67,12 @@ static void test_this_machine(void **state)
 	assert_int_equal(eval("profile").kind, VERDICT_WORKS);
 	v = eval("funccount");
 	assert_int_equal(v.kind, VERDICT_LIMITED);
-	assert_non_null(strstr(v.detail, "no kernel functions (kprobe_multi, kprobe missing)"));
+	assert_non_null(strstr(v.detail, "no kernel functions (kprobe_multi, fentry, kprobe "
+				      "missing)"));
 	assert_non_null(strstr(v.detail, "uprobe.multi"));
 }
 
-/* Debian 6.1: kprobes without kprobe.multi (no CONFIG_FPROBE). */
+/* Debian 6.1: fentry and kprobes without kprobe.multi (no CONFIG_FPROBE). */
 static void test_fallback_to_kprobe(void **state)
 {
 	struct verdict v;
@@ -80,7 +81,13 @@ static void test_fallback_to_kprobe(void **state)
 	lacks(FEAT_KPROBE_MULTI, "no fprobe");
 	v = eval("funccount");
 	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "fentry/fexit (no kprobe_multi)"));
+	v = eval("trace");
 	assert_non_null(strstr(v.detail, "kprobe (no kprobe_multi)"));
+	/* arm64 6.1: fentry fails to attach */
+	lacks(FEAT_FENTRY, "no trampoline");
+	v = eval("stackcount");
+	assert_non_null(strstr(v.detail, "kprobe (no kprobe_multi, fentry)"));
 	assert_int_equal(verdict__pick("nonexistent", "x", NULL), -ENOENT);
 }
 
@@ -92,7 +99,7 @@ static void test_fallback_to_uprobe(void **state)
 	assert_non_null(strstr(eval("funccount").detail, "uprobe (no uprobe_multi)"));
 }
 
-/* Debian 11 5.10: no cookies, which funccount's one program per mechanism needs. */
+/* Debian 11 5.10: no cookies, so a program per probe instead of one per mechanism. */
 static void test_old_kernel(void **state)
 {
 	struct verdict v;
@@ -101,8 +108,8 @@ static void test_old_kernel(void **state)
 	lacks(FEAT_KPROBE_MULTI, "no");
 	lacks(FEAT_COOKIE, "no bpf_get_attach_cookie(): kernel < 5.15");
 	v = eval("funccount");
-	assert_int_equal(v.kind, VERDICT_CANNOT);
-	assert_non_null(strstr(v.detail, "probe ids: cookie"));
+	assert_int_equal(v.kind, VERDICT_FALLBACK);
+	assert_non_null(strstr(v.detail, "one program per probe (no cookie)"));
 	assert_int_equal(eval("execsnoop").kind, VERDICT_WORKS);
 }
 
@@ -150,6 +157,7 @@ static void test_no_probe_kind(void **state)
 
 	all_work();
 	lacks(FEAT_KPROBE_MULTI, "a");
+	lacks(FEAT_FENTRY, "b");
 	lacks(FEAT_KPROBE, "c");
 	lacks(FEAT_UPROBE, "d");
 	lacks(FEAT_UPROBE_MULTI, "d2");
