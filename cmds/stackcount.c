@@ -64,6 +64,7 @@ static const struct cmd_spec spec = {
 	.name = "stackcount",
 	.opts = opts,
 	.args = "pattern",
+	.args_complete = "probe",
 	.min_args = 1,
 	.max_args = 1,
 	.epilog = "examples:\n"
