@@ -159,6 +159,7 @@ static int report(struct sc *sc)
 	int pfd = bpf_map__fd(sc->skel->maps.stack_pids), missing = 0, err;
 	struct entry *v;
 	bool full = false;
+	uint64_t t0 = now_ns_mono(), hits = 0;
 	size_t n;
 
 	if (stacks__read_counts(cfd, sizeof(v->k), (void **)&v, &n))
@@ -211,12 +212,15 @@ static int report(struct sc *sc)
 			err = stacks__flame(sc->st, &e);
 		}
 		sc->svg_bad |= err == -ENOMEM;
-		sc->hits += v[i].count;
+		hits += v[i].count;
 		/* each summary counts from the previous one */
 		if (o.interval)
 			bpf_map_delete_elem(cfd, k);
 	}
 	free(v);
+	sc->hits += hits;
+	err_debug("%zu stacks, %" PRIu64 " hits symbolized and printed in %.1f ms", n, hits,
+		  (double)(now_ns_mono() - t0) / 1e6);
 	if (missing)
 		fprintf(stderr, "WARNING: %d stack traces could not be displayed.%s\n", missing,
 			full ? " Consider increasing --stack-storage-size." : "");

@@ -13,13 +13,13 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
-__attribute__((noinline)) void bench_target(unsigned long i)
+__attribute__((noinline, optimize("no-omit-frame-pointer"))) void bench_target(unsigned long i)
 {
 	__asm__ volatile("" : : "r"(i) : "memory");
 }
 
 /* chain(d, i): d more frames above bench_target, so that i % 16 picks a distinct stack */
-__attribute__((noinline)) static void chain(int d, unsigned long i)
+__attribute__((noinline, optimize("no-omit-frame-pointer"))) static void chain(int d, unsigned long i)
 {
 	if (d > 0)
 		chain(d - 1, i);
@@ -36,7 +36,7 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int main(int argc, char **argv)
+__attribute__((optimize("no-omit-frame-pointer"))) int main(int argc, char **argv)
 {
 	unsigned long n, done = 0;
 	double t0, t1;
