@@ -243,6 +243,12 @@ static void find_mapper(struct ufunc_ctx *u)
 	closedir(dir);
 }
 
+/* elf_syms__aliases: 1 at the first symbol that is a function (not another IFUNC) */
+static int is_plain_func(const struct elf_sym *s, void *ctx)
+{
+	return !s->ifunc;
+}
+
 /*
  * A GNU IFUNC symbol's address is its resolver, called once by ld.so: probing it counts
  * loads, not calls. The implementation the resolver picked is read from the GOT slot that
@@ -262,9 +268,14 @@ static int ifunc_impl(struct ufunc_ctx *u, uint64_t resolver, uint64_t *impl)
 	remote = (struct iovec){ (void *)(uintptr_t)(u->bias + slot), sizeof(val) };
 	if (process_vm_readv(u->mapper, &local, 1, &remote, 1, 0) != sizeof(val))
 		return -ENOENT;
-	/* the implementation must lie in this binary's own code */
+	/*
+	 * A uprobe anywhere but at an instruction's start corrupts every process that runs the
+	 * binary, and the slot holds whatever the process wrote there: only the exact start of
+	 * a function symbol of this binary is taken.
+	 */
 	*impl = val - u->bias;
-	if (*impl == resolver || elf_syms__vaddr_to_off(u->es, *impl, &off))
+	if (*impl == resolver || elf_syms__vaddr_to_off(u->es, *impl, &off) ||
+	    elf_syms__aliases(u->es, *impl, is_plain_func, NULL) != 1)
 		return -ENOENT;
 	return 0;
 }

@@ -110,6 +110,21 @@ if r=$(requires uprobe,cookie); then
 	"$BPFBOX" funccount "$IP:ifunc_add" >"$TMPD/ifunc-none" 2>"$TMPD/ifunc-none.err"
 	check ifunc-none-fails [ $? -eq 1 ]
 	check ifunc-none-says-why has "$TMPD/ifunc-none.err" "only GNU IFUNC symbols matched"
+	# a GOT slot that points one byte into a function (ifuncprog -t writes it) is refused, with
+	# -p and without: a uprobe there would corrupt every process running the binary
+	"$IP" 1 -t >"$TMPD/tamper.m" &
+	TPID=$!
+	wait_line "$TMPD/tamper.m" '^ready' 100
+	check ifunc-tamper-done grep -q '^tampered [1-9]' "$TMPD/tamper.m"
+	for w in pid all; do
+		[ $w = pid ] && set -- -p $TPID || set --
+		"$BPFBOX" funccount "$@" "$IP:ifunc_add" >"$TMPD/tamper-$w" 2>"$TMPD/tamper-$w.err"
+		check "ifunc-tamper-$w-refused" [ $? -eq 1 ]
+		check "ifunc-tamper-$w-says-why" has "$TMPD/tamper-$w.err" "only GNU IFUNC symbols matched"
+		check "ifunc-tamper-$w-not-traced" lacks "$TMPD/tamper-$w" Tracing
+	done
+	kill $TPID
+	wait $TPID 2>/dev/null
 	if [ -x "$IPD" ] && "$IPD" 0 >/dev/null 2>&1; then
 		count_case ifunc-pie "$IPD:ifunc_add" "$IPD" $N
 		exact ifunc-pie ifunc_add $N
