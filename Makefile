@@ -147,7 +147,12 @@ $(OUT)/progs/countprog-dyn: tests/progs/countprog.c $(OUT)/progs/libcountlib.so
 	$(call msg,PROG,$@)
 	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -DCOUNT_DYNLIB -fPIE -pie -pthread -o $@ $< \
 		-L$(OUT)/progs -lcountlib -Wl,-rpath,'$$ORIGIN'
-progs e2e: $(OUT)/progs/profprog-dyn $(OUT)/progs/countprog-dyn
+# funccount's GNU IFUNC program as a PIE using the shared libc (host only, like above).
+$(OUT)/progs/ifuncprog-dyn: tests/progs/ifuncprog.c
+	$(call msg,PROG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -Wall -fPIE -pie -o $@ $<
+progs e2e: $(OUT)/progs/profprog-dyn $(OUT)/progs/countprog-dyn $(OUT)/progs/ifuncprog-dyn
 
 # Unit tests: host arch only, cmocka, linked with the common objects.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -39,6 +39,7 @@ static const struct cmd_spec spec = {
 	.name = "funccount",
 	.opts = opts,
 	.args = "pattern",
+	.args_complete = "probe",
 	.min_args = 1,
 	.max_args = 1,
 	.epilog = "examples:\n"
@@ -121,6 +122,10 @@ static void plan(const struct probe_cli_run *run)
 	for (size_t i = 0; i < run->set.n; i++)
 		if (!run->ok[i] && (o.debug || opt_verbose))
 			fprintf(stderr, "funccount: skipped %s\n", run->set.t[i].name);
+	if (run->set.ifunc_unresolved && (o.debug || opt_verbose))
+		fprintf(stderr, "funccount: %zu GNU IFUNC symbols left out: no implementation found "
+			"(no process of root's or -p maps the binary, or no IRELATIVE slot)\n",
+			run->set.ifunc_unresolved);
 }
 
 static int on_tick(void *ctx)

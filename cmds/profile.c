@@ -7,7 +7,6 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -119,8 +118,7 @@ struct prof {
 	struct profile_bpf *skel;
 	struct stacks *st;
 	struct flamegraph *fg;
-	FILE *svg;		/* written as svg_tmp, renamed to --svg FILE once complete */
-	char svg_tmp[4096];
+	struct flamegraph_file svg;	/* --svg FILE */
 	bool svg_bad;		/* the flame graph could not be written whole */
 	struct linkset *links;	/* one sampling event per CPU */
 	bool software;		/* sampling on cpu-clock: no hardware counters */
@@ -334,7 +332,8 @@ static void report(void *ctx)
 		e.nk = e.kerr ? 0 : stacks__read(sfd, k->kernel_stack, kips, (int)o.depth);
 		e.nu = e.uerr ? 0 : stacks__read(sfd, k->user_stack, uips, (int)o.depth);
 		samples += v[i].count;
-		stacks__print(p->st, &e);
+		if (stacks__print(p->st, &e) == -ENOMEM)
+			p->svg_bad = true;
 		if (out_closed() || report_cut)
 			break;
 	}
@@ -361,14 +360,14 @@ static void report(void *ctx)
 				"--hash-storage-size.\n");
 	if (stacks__kernel_status(p->st) < 0 && stacks__kernel_status(p->st) != -EACCES)
 		err_msg("kernel symbols unavailable: %s", strerror(-stacks__kernel_status(p->st)));
-	if (p->fg && p->svg) {
+	if (p->fg && p->svg.f) {
 		char sub[160];
 
 		snprintf(sub, sizeof(sub), "%" PRIu64 " samples at %s %ld %s on %s, %s stacks",
 			 samples, o.count ? "every" : "", o.count ? o.count : o.freq,
 			 o.count ? "events" : "Hz", p->software ? "cpu-clock" : "cpu-cycles",
 			 o.user_only ? "user" : o.kernel_only ? "kernel" : "user + kernel");
-		err = flamegraph__write(p->fg, p->svg, &(struct flamegraph_opts){
+		err = flamegraph__write(p->fg, p->svg.f, &(struct flamegraph_opts){
 			.title = "CPU profile", .subtitle = sub[0] == ' ' ? sub + 1 : sub,
 			.unit = "samples" });
 		if (err) {
@@ -435,15 +434,8 @@ static void parse_args(int argc, char **argv)
 		usage_error(&spec, "-F and -c are mutually exclusive");
 	if (!o.count && !o.freq)
 		o.freq = 49;
-	if (o.svg) {
-		struct stat st;
-		size_t n = strlen(o.svg);
-
-		/* a directory is only found out at the rename, after the whole profile: now */
-		if (!n || o.svg[n - 1] == '/' || (!stat(o.svg, &st) && S_ISDIR(st.st_mode)))
-			usage_error(&spec, "--svg '%s': expected a file name, not a directory",
-				    o.svg);
-	}
+	if (o.svg && flamegraph_file__check(o.svg))
+		usage_error(&spec, "--svg '%s': expected a file name, not a directory", o.svg);
 }
 
 static int setup(struct prof *p)
@@ -479,57 +471,11 @@ static int setup(struct prof *p)
 	return attach_cpus(p);
 }
 
-/*
- * The flame graph goes to a temporary file beside --svg FILE, opened now so that a bad
- * path fails at once rather than after a long profile, and renamed over FILE only once it
- * is complete: an interrupted or failed run never leaves a half-written graph.
- */
-static int open_svg(struct prof *p)
-{
-	mode_t mask = umask(0);
-	int fd, n;
-
-	umask(mask);
-	n = snprintf(p->svg_tmp, sizeof(p->svg_tmp), "%s.XXXXXX", o.svg);
-	if (n < 0 || n >= (int)sizeof(p->svg_tmp)) {
-		err_msg("cannot write %s: %s", o.svg, strerror(ENAMETOOLONG));
-		return -1;
-	}
-	fd = mkostemp(p->svg_tmp, O_CLOEXEC);
-	if (fd < 0 || !(p->svg = fdopen(fd, "w"))) {
-		err_msg("cannot write %s: %s", o.svg, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(p->svg_tmp);
-		}
-		return -1;
-	}
-	fchmod(fd, 0666 & ~mask);
-	p->fg = flamegraph__new();
-	return 0;
-}
-
-/* Returns -1 when the graph could not be completed (the temporary file is then removed). */
-static int close_svg(struct prof *p, int rc)
-{
-	bool ok = !fclose(p->svg) && !rc && !p->svg_bad;
-
-	if (!ok && !rc && !p->svg_bad)
-		err_msg("writing %s: %s", o.svg, strerror(errno));
-	if (ok && rename(p->svg_tmp, o.svg)) {
-		err_msg("cannot write %s: %s", o.svg, strerror(errno));
-		ok = false;
-	}
-	if (!ok)
-		unlink(p->svg_tmp);
-	return ok ? 0 : -1;
-}
-
 int profile_main(int argc, char **argv)
 {
 	const struct run_ops ops = { .on_event = on_event, .on_exit = report };
 	struct prof *p;
-	int rc = 1;
+	int rc = 1, err;
 
 	struct sigaction sa;
 
@@ -541,8 +487,12 @@ int profile_main(int argc, char **argv)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return err_report(ERR_RUNTIME, -ENOMEM, "starting");
-	if (o.svg && open_svg(p))
+	if (o.svg && (err = flamegraph_file__open(&p->svg, o.svg))) {
+		err_msg("cannot write %s: %s", o.svg, strerror(-err));
 		goto out;
+	}
+	if (o.svg)
+		p->fg = flamegraph__new();
 	p->st = stacks__new(&(struct stacks_opts){ .delimiter = o.delimited,
 						   .annotate = o.annotations,
 						   .addresses = o.address, .folded = o.folded,
@@ -569,8 +519,12 @@ int profile_main(int argc, char **argv)
 out:
 	linkset__free(p->links);
 	profile_bpf__destroy(p->skel);
-	if (p->svg && close_svg(p, rc) && !rc)
+	/* the graph is kept only from a run that ended well and wrote it whole */
+	err = flamegraph_file__close(&p->svg, !rc && !p->svg_bad);
+	if (err && !rc) {
+		err_msg("writing %s: %s", o.svg, strerror(-err));
 		rc = 1;
+	}
 	flamegraph__free(p->fg);
 	stacks__free(p->st);
 	free(p);

@@ -2,6 +2,7 @@
 /* stackcount: count the stack traces that lead to functions, tracepoints and USDT probes, like BCC's. */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "attach.h"
 #include "err.h"
+#include "flamegraph.h"
 #include "linkset.h"
 #include "opts.h"
 #include "out.h"
@@ -29,6 +31,7 @@ static struct {
 	long interval, duration, stack_storage;
 	bool timestamp, offsets, per_pid, kernel_only, user_only, address, delimited, folded;
 	bool debug;
+	const char *svg;
 } o = { .p = PROBE_CLI_INIT, .stack_storage = 16384 };
 
 static const struct opt opts[] = {
@@ -50,6 +53,8 @@ static const struct opt opts[] = {
 	{ 'f', "folded", OPT_FLAG, NULL, "output folded format", &o.folded },
 	{ 0, "stack-storage-size", OPT_LONG, "N", "distinct stacks kept (default 16384)",
 	  &o.stack_storage, 1, 1 << 24 },
+	{ 0, "svg", OPT_STR, "FILE", "also write an interactive flame graph to FILE", &o.svg,
+	  .max = 4095, .complete = "file" },
 	{ 0, "debug", OPT_FLAG, NULL, "print the attach plan (mechanism, targets, skipped)",
 	  &o.debug },
 	OPT_END
@@ -59,6 +64,7 @@ static const struct cmd_spec spec = {
 	.name = "stackcount",
 	.opts = opts,
 	.args = "pattern",
+	.args_complete = "probe",
 	.min_args = 1,
 	.max_args = 1,
 	.epilog = "examples:\n"
@@ -75,7 +81,8 @@ static const struct cmd_spec spec = {
 		  "  stackcount t:sched:sched_fork  # count stacks for sched_fork tracepoint\n"
 		  "  stackcount -p 185 u:node:*     # count stacks for all USDT probes in node\n"
 		  "  stackcount -K t:sched:sched_switch   # kernel stacks only\n"
-		  "  stackcount -U c:malloc         # user stacks only\n",
+		  "  stackcount -U c:malloc         # user stacks only\n"
+		  "  stackcount --svg vfs.svg 'vfs_*'   # and write a flame graph\n",
 };
 
 struct sc {
@@ -83,6 +90,10 @@ struct sc {
 	struct probe_cli_run *run;
 	struct stacks *st;
 	uint64_t ips[DEPTH], uips[DEPTH];
+	struct flamegraph *fg;
+	struct flamegraph_file svg;	/* --svg FILE */
+	bool svg_bad;		/* the flame graph could not take every stack */
+	uint64_t hits;		/* all counted, for the flame graph's subtitle */
 };
 
 /* a record of stacks__read_counts */
@@ -145,9 +156,10 @@ static void print_block(struct sc *sc, const struct entry *v, int nk, int nu, ui
 static int report(struct sc *sc)
 {
 	int cfd = bpf_map__fd(sc->skel->maps.counts), sfd = bpf_map__fd(sc->skel->maps.stacks);
-	int pfd = bpf_map__fd(sc->skel->maps.stack_pids), missing = 0;
+	int pfd = bpf_map__fd(sc->skel->maps.stack_pids), missing = 0, err;
 	struct entry *v;
 	bool full = false;
+	uint64_t t0 = now_ns_mono(), hits = 0;
 	size_t n;
 
 	if (stacks__read_counts(cfd, sizeof(v->k), (void **)&v, &n))
@@ -185,22 +197,30 @@ static int report(struct sc *sc)
 		/* without -P: the user frames in the mappings of a process that made them */
 		if (!upid && nu)
 			bpf_map_lookup_elem(pfd, &k->user_stack, &upid);
-		if (o.folded || opt_json) {
-			char comm[STACKCOUNT_COMM_LEN + 1];
+		char comm[STACKCOUNT_COMM_LEN + 1];
+		struct stack_entry e = {
+			.comm = comm, .pid = upid, .count = v[i].count,
+			.kips = sc->ips, .nk = nk, .kerr = k->kernel_err,
+			.uips = sc->uips, .nu = nu, .uerr = k->user_err };
 
-			snprintf(comm, sizeof(comm), "%.*s", STACKCOUNT_COMM_LEN, k->comm);
-			stacks__print(sc->st, &(struct stack_entry){
-				.comm = comm, .pid = upid, .count = v[i].count,
-				.kips = sc->ips, .nk = nk, .kerr = k->kernel_err,
-				.uips = sc->uips, .nu = nu, .uerr = k->user_err });
+		snprintf(comm, sizeof(comm), "%.*s", STACKCOUNT_COMM_LEN, k->comm);
+		/* stacks__print feeds the flame graph itself */
+		if (o.folded || opt_json) {
+			err = stacks__print(sc->st, &e);
 		} else {
 			print_block(sc, &v[i], nk, nu, upid);
+			err = stacks__flame(sc->st, &e);
 		}
+		sc->svg_bad |= err == -ENOMEM;
+		hits += v[i].count;
 		/* each summary counts from the previous one */
 		if (o.interval)
 			bpf_map_delete_elem(cfd, k);
 	}
 	free(v);
+	sc->hits += hits;
+	err_debug("%zu stacks, %" PRIu64 " hits symbolized and printed in %.1f ms", n, hits,
+		  (double)(now_ns_mono() - t0) / 1e6);
 	if (missing)
 		fprintf(stderr, "WARNING: %d stack traces could not be displayed.%s\n", missing,
 			full ? " Consider increasing --stack-storage-size." : "");
@@ -228,9 +248,23 @@ static int on_tick(void *ctx)
 
 static void on_end(void *ctx)
 {
-	report(ctx);
+	struct sc *sc = ctx;
+	char sub[160];
+	int err;
+
+	report(sc);
 	if (!o.folded)
 		out_note("Detaching...\n");
+	if (!sc->fg || sc->svg_bad)
+		return;
+	snprintf(sub, sizeof(sub), "%" PRIu64 " hits, %s stacks", sc->hits,
+		 o.user_only ? "user" : o.kernel_only ? "kernel" : "user + kernel");
+	err = flamegraph__write(sc->fg, sc->svg.f, &(struct flamegraph_opts){
+		.title = "Stack counts", .subtitle = sub, .unit = "hits" });
+	if (err) {
+		err_msg("writing %s: %s", o.svg, strerror(-err));
+		sc->svg_bad = true;
+	}
 }
 
 /* -l: one pattern per line that names one target alone. */
@@ -281,6 +315,10 @@ static int setup(struct sc *sc, const char *pattern)
 	for (size_t i = 0; i < sc->run->set.n; i++)
 		if (!sc->run->ok[i] && (o.debug || opt_verbose))
 			fprintf(stderr, "stackcount: skipped %s\n", sc->run->set.t[i].name);
+	if (sc->run->set.ifunc_unresolved && (o.debug || opt_verbose))
+		fprintf(stderr, "stackcount: %zu GNU IFUNC symbols left out: no implementation "
+			"found (no process of root's or -p maps the binary, or no IRELATIVE slot)\n",
+			sc->run->set.ifunc_unresolved);
 	if (!o.folded)
 		out_note("Tracing %zu functions for \"%s\"... Hit Ctrl-C to end.\n",
 			 sc->run->attached, pattern);
@@ -292,12 +330,18 @@ int stackcount_main(int argc, char **argv)
 	const struct run_ops ops = { .on_event = on_event, .on_tick = on_tick, .on_exit = on_end };
 	struct probe_cli_err e;
 	struct sc sc = { 0 };
-	int rc, first;
+	struct sigaction sa;
+	int rc, first, err;
 
 	first = opts_parse(&spec, argc, argv);
 	if (o.kernel_only && o.user_only)
 		usage_error(&spec, "-K and -U are mutually exclusive");
+	if (o.svg && flamegraph_file__check(o.svg))
+		usage_error(&spec, "--svg '%s': expected a file name, not a directory", o.svg);
 	run_setup(spec.name);
+	/* a closed terminal or SSH session ends the run like Ctrl-C: report, tidy up */
+	sigaction(SIGINT, NULL, &sa);
+	sigaction(SIGHUP, &sa, NULL);
 	rc = probe_cli__resolve(&o.p, argv[first], &sc.run, &e);
 	if (rc) {
 		err_msg("%s", e.msg);
@@ -307,9 +351,19 @@ int stackcount_main(int argc, char **argv)
 		rc = list(sc.run);
 		goto out;
 	}
+	/* before anything is attached: a bad path fails at once */
+	if (o.svg && (err = flamegraph_file__open(&sc.svg, o.svg))) {
+		err_msg("cannot write %s: %s", o.svg, strerror(-err));
+		rc = 1;
+		goto out;
+	}
+	if (o.svg && !(sc.fg = flamegraph__new())) {
+		rc = err_report(ERR_RUNTIME, -ENOMEM, "starting");
+		goto out;
+	}
 	sc.st = stacks__new(&(struct stacks_opts){ .delimiter = o.delimited,
 						   .folded = o.folded,
-						   .no_offsets = !o.offsets });
+						   .no_offsets = !o.offsets, .fg = sc.fg });
 	if (!sc.st) {
 		rc = err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		goto out;
@@ -327,6 +381,13 @@ int stackcount_main(int argc, char **argv)
 out:
 	probe_cli__free(sc.run);
 	stackcount_bpf__destroy(sc.skel);
+	/* the graph is kept only from a run that ended well and wrote it whole */
+	err = flamegraph_file__close(&sc.svg, !rc && !sc.svg_bad);
+	if (err && !rc) {
+		err_msg("writing %s: %s", o.svg, strerror(-err));
+		rc = 1;
+	}
+	flamegraph__free(sc.fg);
 	stacks__free(sc.st);
 	return rc;
 }

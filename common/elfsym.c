@@ -86,10 +86,20 @@ struct elf_syms {
 	uint8_t build_id[BUILD_ID_MAX];
 	size_t build_id_len;
 	char *debug_path;
+	struct irel *irel;	/* IRELATIVE relocations: GOT slot, resolver; by resolver */
+	size_t nirel, capirel;
 	bool no_demangle;
 	struct chunk *chunks;
 	size_t arena_bytes;
 };
+
+/* One R_*_IRELATIVE relocation: the resolver's result is stored at slot. */
+struct irel {
+	uint64_t resolver, slot;
+};
+
+/* More would be a hostile file: the ones read are kept. */
+#define IREL_MAX 65536
 
 /* Parsed headers of one file, for the time of one load. */
 struct shdr {
@@ -552,6 +562,37 @@ struct tables {
 	uint32_t link_crc;
 };
 
+/*
+ * The IRELATIVE relocations of a RELA section (64-bit x86 and arm64: what ld.so fills with
+ * a GNU IFUNC resolver's choice at load time). Unreadable entries are skipped.
+ */
+static void read_irelative(const struct elf_file *ef, const struct shdr *s, struct elf_syms *es)
+{
+	uint32_t want = ef->machine == EM_X86_64 ? R_X86_64_IRELATIVE :
+			ef->machine == EM_AARCH64 ? R_AARCH64_IRELATIVE : 0;
+	uint8_t ent[24];
+
+	if (!want || !ef->is64 || s->entsize != sizeof(ent))
+		return;
+	for (uint64_t i = 0; i < s->size / sizeof(ent) && es->nirel < IREL_MAX; i++) {
+		struct irel *n;
+
+		if (rd_get(&ef->rd, s->off + i * sizeof(ent), sizeof(ent), ent))
+			return;
+		if ((uint32_t)get64(ef, ent + 8) != want)
+			continue;
+		if (es->nirel == es->capirel) {
+			n = realloc(es->irel, (es->capirel ? 2 * es->capirel : 64) * sizeof(*n));
+			if (!n)
+				return;
+			es->irel = n;
+			es->capirel = es->capirel ? 2 * es->capirel : 64;
+		}
+		es->irel[es->nirel++] = (struct irel){ .slot = get64(ef, ent),
+						       .resolver = get64(ef, ent + 16) };
+	}
+}
+
 static void scan_sections(const struct elf_file *ef, struct elf_syms *es, struct tables *t)
 {
 	t->symtab = t->dynsym = -1;
@@ -567,6 +608,8 @@ static void scan_sections(const struct elf_file *ef, struct elf_syms *es, struct
 			read_notes(ef, s->off, s->size, s->align, es);
 		else if (s->type == SHT_PROGBITS && !strcmp(sec_name(ef, s), ".gnu_debuglink"))
 			read_debuglink(ef, s, t->link, sizeof(t->link), &t->link_crc);
+		else if (s->type == SHT_RELA)
+			read_irelative(ef, s, es);
 	}
 }
 
@@ -848,6 +891,7 @@ void elf_syms__free(struct elf_syms *es)
 		free(c);
 	}
 	free(es->syms);
+	free(es->irel);
 	free(es->names);
 	free(es->dm);
 	free(es->byname);
@@ -875,6 +919,17 @@ int elf_syms__off_to_vaddr(const struct elf_syms *es, uint64_t off, uint64_t *va
 		return -ENOENT;
 	*vaddr = off - best->off + best->vaddr;
 	return 0;
+}
+
+int elf_syms__ifunc_slot(const struct elf_syms *es, uint64_t resolver, uint64_t *slot)
+{
+	for (size_t i = 0; i < es->nirel; i++) {
+		if (es->irel[i].resolver == resolver) {
+			*slot = es->irel[i].slot;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int elf_syms__vaddr_to_off(const struct elf_syms *es, uint64_t vaddr, uint64_t *off)

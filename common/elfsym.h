@@ -62,6 +62,12 @@ typedef int (*elf_sym_fn)(const struct elf_sym *s, void *ctx);
  */
 int elf_syms__off_to_vaddr(const struct elf_syms *es, uint64_t off, uint64_t *vaddr);
 int elf_syms__vaddr_to_off(const struct elf_syms *es, uint64_t vaddr, uint64_t *off);
+/*
+ * A GNU IFUNC symbol's value is its resolver; ld.so stores the implementation the resolver
+ * picks in a GOT slot named by an IRELATIVE relocation (x86-64, arm64). The slot's vaddr for
+ * the resolver at vaddr resolver: 0, or -ENOENT when the file has no such relocation.
+ */
+int elf_syms__ifunc_slot(const struct elf_syms *es, uint64_t resolver, uint64_t *slot);
 
 /*
  * The function containing vaddr: its best name (global over weak over local, fewer leading

@@ -6,9 +6,12 @@
  * numbers. Nothing outside the file is needed to view it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "flamegraph.h"
 
@@ -458,4 +461,56 @@ int flamegraph__write(const struct flamegraph *fg, FILE *f, const struct flamegr
 	if (fflush(f) || ferror(f))
 		return errno > 0 ? -errno : -EIO;
 	return 0;
+}
+
+int flamegraph_file__check(const char *path)
+{
+	size_t n = strlen(path);
+	struct stat st;
+
+	/* a directory would only be found out at the rename, after the whole run */
+	if (!n || path[n - 1] == '/' || (!stat(path, &st) && S_ISDIR(st.st_mode)))
+		return -EISDIR;
+	return 0;
+}
+
+int flamegraph_file__open(struct flamegraph_file *ff, const char *path)
+{
+	mode_t mask = umask(0);
+	int fd, n, err;
+
+	umask(mask);
+	ff->f = NULL;
+	ff->path = path;
+	n = snprintf(ff->tmp, sizeof(ff->tmp), "%s.XXXXXX", path);
+	if (n < 0 || n >= (int)sizeof(ff->tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(ff->tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ff->f = fdopen(fd, "w");
+	if (!ff->f) {
+		err = -errno;
+		close(fd);
+		unlink(ff->tmp);
+		return err;
+	}
+	fchmod(fd, 0666 & ~mask);
+	return 0;
+}
+
+int flamegraph_file__close(struct flamegraph_file *ff, bool keep)
+{
+	int err = 0;
+
+	if (!ff->f)
+		return 0;
+	if (fclose(ff->f))
+		err = -errno;
+	ff->f = NULL;
+	if (keep && !err && rename(ff->tmp, ff->path))
+		err = -errno;
+	if (!keep || err)
+		unlink(ff->tmp);
+	return err;
 }

@@ -3,6 +3,7 @@
 #ifndef BPFBOX_FLAMEGRAPH_H
 #define BPFBOX_FLAMEGRAPH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -32,5 +33,24 @@ int flamegraph__add(struct flamegraph *fg, const char *const *names, const uint8
 
 /* Writes the SVG. Returns 0 or -errno (-EIO on a write error). */
 int flamegraph__write(const struct flamegraph *fg, FILE *f, const struct flamegraph_opts *o);
+
+/*
+ * --svg FILE: the graph goes to a temporary file beside FILE, created at the start so that a
+ * bad path fails before a long run, and renamed over FILE only once complete, so that an
+ * interrupted or failed run never leaves a half-written graph (or the temporary file).
+ */
+struct flamegraph_file {
+	FILE *f;		/* write the graph here */
+	const char *path;
+	char tmp[4096];
+};
+
+/* A name that cannot become a file (empty, ending in '/', an existing directory): -EISDIR. */
+int flamegraph_file__check(const char *path);
+/* Creates the temporary file (mode 0666 less the umask). Returns 0 or -errno. */
+int flamegraph_file__open(struct flamegraph_file *ff, const char *path);
+/* Closes it and, when keep, renames it over the path; else (or on an error) removes it.
+ * Returns 0 or the -errno of the failed close or rename. */
+int flamegraph_file__close(struct flamegraph_file *ff, bool keep);
 
 #endif

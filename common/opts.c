@@ -324,6 +324,8 @@ void opts_complete(const struct cmd_spec *spec, FILE *f)
 			o->long_name ? "--" : "", o->long_name ? o->long_name : "",
 			o->metavar ? o->metavar : "", o->complete ? o->complete : "", o->help);
 	}
+	if (spec->args && spec->args_complete)
+		fprintf(f, "\t\t%s\t%s\tpositional argument\n", spec->args, spec->args_complete);
 }
 
 const char *opt_parse_pid_list(const char *arg, void *dst)

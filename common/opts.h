@@ -33,6 +33,8 @@ struct cmd_spec {
 	const char *name;	/* applet name, as in main.c's table (which also holds its summary) */
 	const struct opt *opts;	/* applet options, OPT_END terminated */
 	const char *args;	/* positional synopsis, e.g. "[duration]" or NULL */
+	/* how shells complete the positional arguments: "probe" runs `APPLET -l 'PREFIX*'` */
+	const char *args_complete;
 	int min_args, max_args;	/* positional count bounds, max -1 = unbounded */
 	const char *epilog;	/* examples printed after the options in --help */
 	bool short_v;		/* -v is --verbose, as in the applet's BCC or libbpf-tools namesake */
@@ -56,8 +58,9 @@ int opts_parse(const struct cmd_spec *spec, int argc, char **argv);
 void opts_help(const struct cmd_spec *spec, FILE *f);
 /*
  * Machine-readable option list for shell completion, one option per line:
- * "-s\t--long\tMETAVAR\tCOMPLETE\tHELP" (empty fields when absent). `bpfbox --complete NAME`
- * gets it by running the applet with the hidden option --bpfbox-complete.
+ * "-s\t--long\tMETAVAR\tCOMPLETE\tHELP" (empty fields when absent), then, with args_complete,
+ * one line for the positional arguments: "\t\tARGS\tCOMPLETE\tHELP" (no option names).
+ * `bpfbox --complete NAME` gets it by running the applet with the hidden --bpfbox-complete.
  */
 void opts_complete(const struct cmd_spec *spec, FILE *f);
 

@@ -95,6 +95,14 @@ int probe_cli__resolve(const struct probe_cli *o, const char *pattern,
 			    run->spec.kind == PROBE_KFUNC ?
 			    "kernel functions (tracefs available_filter_functions)" : "functions",
 			    strerror(-rc));
+	/* -l lists them: their names are right, only their implementation is unknown */
+	if (!o->list)
+		probe_set__drop_unresolved(&run->set);
+	if (!run->set.n && run->set.ifunc_unresolved)
+		return fail(err, 1, "%.256s: only GNU IFUNC symbols matched, and which "
+			    "implementation they resolve to is unknown: it is read from a process "
+			    "that maps %.256s (one of root's, or the -p one)", pattern,
+			    run->set.path);
 	if (!run->set.n)
 		return fail(err, 2, "No functions matched by pattern %.256s", pattern);
 	if (!o->list && run->set.n > (size_t)limit(o))

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "binpath.h"
@@ -15,6 +17,7 @@
 #include "fsafe.h"
 #include "kfuncs.h"
 #include "probe_resolve.h"
+#include "syms.h"
 #include "tracefs.h"
 #include "usdt.h"
 
@@ -37,6 +40,7 @@ static int add(struct probe_set *set, const char *name, const char *provider, ui
 	t->name = strdup(name);
 	t->provider = provider ? strdup(provider) : NULL;
 	t->offset = offset;
+	t->ifunc_unresolved = false;
 	if (!t->name || (provider && !t->provider)) {
 		free(t->name);
 		free(t->provider);
@@ -44,6 +48,21 @@ static int add(struct probe_set *set, const char *name, const char *provider, ui
 	}
 	set->n++;
 	return 0;
+}
+
+void probe_set__drop_unresolved(struct probe_set *set)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->t[i].ifunc_unresolved) {
+			free(set->t[i].name);
+			free(set->t[i].provider);
+		} else {
+			set->t[k++] = set->t[i];
+		}
+	}
+	set->n = k;
 }
 
 void probe_set__free(struct probe_set *set)
@@ -146,7 +165,120 @@ struct ufunc_ctx {
 	struct probe_set *set;
 	void *addrs, *names;	/* tsearch trees: one target per address and per name */
 	int err;
+	/* GNU IFUNCs: a process that maps the binary (the -p one, else one of root's), where
+	 * it is loaded (bias: runtime address - vaddr); looked for at the first IFUNC */
+	int pid;
+	struct stat st;
+	int mapper;		/* 0: not looked for yet, >0: its pid, <0: none */
+	uint64_t bias;
 };
+
+struct map_find {
+	const struct ufunc_ctx *u;
+	uint64_t bias;
+};
+
+static int on_map(const struct maps_line *m, void *c)
+{
+	struct map_find *f = c;
+	uint64_t vaddr;
+
+	if (m->ino != f->u->st.st_ino || m->dev_major != major(f->u->st.st_dev) ||
+	    m->dev_minor != minor(f->u->st.st_dev) ||
+	    elf_syms__off_to_vaddr(f->u->es, m->pgoff, &vaddr))
+		return 0;
+	f->bias = m->start - vaddr;
+	return 1;
+}
+
+/* Whether pid maps the binary; its load bias in *bias. */
+static bool maps_binary(const struct ufunc_ctx *u, int pid, uint64_t *bias)
+{
+	struct map_find f = { .u = u };
+	char path[64];
+	FILE *fp;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	fp = fopen(path, "re");
+	if (!fp)
+		return false;
+	r = maps__read(fp, on_map, &f);
+	fclose(fp);
+	*bias = f.bias;
+	return r == 1;
+}
+
+/*
+ * Without -p, only root's processes are asked: the implementation found is probed in every
+ * process, and another user's process could have written anything into its GOT.
+ */
+static void find_mapper(struct ufunc_ctx *u)
+{
+	struct dirent *d;
+	struct stat st;
+	char path[300];
+	DIR *dir;
+
+	u->mapper = -1;
+	if (u->pid > 0) {
+		if (maps_binary(u, u->pid, &u->bias))
+			u->mapper = u->pid;
+		return;
+	}
+	dir = opendir("/proc");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		int pid = atoi(d->d_name);
+
+		snprintf(path, sizeof(path), "/proc/%s", d->d_name);
+		if (pid <= 0 || stat(path, &st) || st.st_uid != 0)
+			continue;
+		if (maps_binary(u, pid, &u->bias)) {
+			u->mapper = pid;
+			break;
+		}
+	}
+	closedir(dir);
+}
+
+/* elf_syms__aliases: 1 at the first symbol that is a function (not another IFUNC) */
+static int is_plain_func(const struct elf_sym *s, void *ctx)
+{
+	return !s->ifunc;
+}
+
+/*
+ * A GNU IFUNC symbol's address is its resolver, called once by ld.so: probing it counts
+ * loads, not calls. The implementation the resolver picked is read from the GOT slot that
+ * ld.so filled in a process that maps the binary. 0 and its vaddr, or -ENOENT.
+ */
+static int ifunc_impl(struct ufunc_ctx *u, uint64_t resolver, uint64_t *impl)
+{
+	uint64_t slot, val, off;
+	struct iovec local = { &val, sizeof(val) }, remote;
+
+	if (elf_syms__ifunc_slot(u->es, resolver, &slot))
+		return -ENOENT;
+	if (!u->mapper)
+		find_mapper(u);
+	if (u->mapper < 0)
+		return -ENOENT;
+	remote = (struct iovec){ (void *)(uintptr_t)(u->bias + slot), sizeof(val) };
+	if (process_vm_readv(u->mapper, &local, 1, &remote, 1, 0) != sizeof(val))
+		return -ENOENT;
+	/*
+	 * A uprobe anywhere but at an instruction's start corrupts every process that runs the
+	 * binary, and the slot holds whatever the process wrote there: only the exact start of
+	 * a function symbol of this binary is taken.
+	 */
+	*impl = val - u->bias;
+	if (*impl == resolver || elf_syms__vaddr_to_off(u->es, *impl, &off) ||
+	    elf_syms__aliases(u->es, *impl, is_plain_func, NULL) != 1)
+		return -ENOENT;
+	return 0;
+}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -163,19 +295,34 @@ static int cmp_plain(const void *a, const void *b)
 static int on_sym(const struct elf_sym *sym, void *c)
 {
 	struct ufunc_ctx *u = c;
-	uint64_t off, *key;
+	uint64_t off, *key, addr = sym->addr;
+	bool unresolved;
 	char *name;
 
 	/* BCC matches the names as the symbol table spells them; "f.cold" is a part of f that
 	 * is never called, only jumped to */
 	if (strstr(sym->raw, ".cold") || !printable(sym->raw) ||
-	    !probe_spec__match(u->spec, sym->raw) || tfind(&sym->addr, &u->addrs, cmp_u64) ||
-	    tfind(sym->raw, &u->names, cmp_plain))
+	    !probe_spec__match(u->spec, sym->raw) || tfind(sym->raw, &u->names, cmp_plain))
 		return 0;
-	if (elf_syms__vaddr_to_off(u->es, sym->addr, &off))
+	unresolved = sym->ifunc && ifunc_impl(u, sym->addr, &addr);
+	/* (an IFUNC's implementation may be another name's, or another IFUNC's, too) */
+	if ((!unresolved && tfind(&addr, &u->addrs, cmp_u64)) ||
+	    elf_syms__vaddr_to_off(u->es, addr, &off))
 		return 0;
+	if (unresolved) {
+		name = strdup(sym->raw);
+		if (!name || !tsearch(name, &u->names, cmp_plain)) {
+			free(name);
+			return u->err = -ENOMEM;
+		}
+		u->set->ifunc_unresolved++;
+		u->err = add(u->set, sym->raw, NULL, off);
+		if (!u->err)
+			u->set->t[u->set->n - 1].ifunc_unresolved = true;
+		return u->err;
+	}
 	key = malloc(sizeof(*key));
-	if (!key || (*key = sym->addr, !tsearch(key, &u->addrs, cmp_u64))) {
+	if (!key || (*key = addr, !tsearch(key, &u->addrs, cmp_u64))) {
 		free(key);
 		return u->err = -ENOMEM;
 	}
@@ -188,13 +335,15 @@ static int on_sym(const struct elf_sym *sym, void *c)
 	return u->err;
 }
 
-static int ufuncs(const struct probe_spec *s, int fd, struct probe_set *set)
+static int ufuncs(const struct probe_spec *s, int fd, int pid, struct probe_set *set)
 {
-	struct ufunc_ctx u = { .spec = s, .set = set };
+	struct ufunc_ctx u = { .spec = s, .set = set, .pid = pid };
 	int err = elf_syms__load(fd, set->path, NULL, &u.es);
 
 	if (err)
 		return err;
+	if (fstat(fd, &u.st))
+		u.mapper = -1;
 	elf_syms__foreach(u.es, NULL, on_sym, &u);
 	tdestroy(u.addrs, free);
 	tdestroy(u.names, free);
@@ -238,7 +387,7 @@ int probe_resolve(const struct probe_spec *s, int pid, struct probe_set *set)
 	fd = open_binary(set->path);
 	if (fd < 0)
 		return fd;
-	err = s->kind == PROBE_USDT ? usdts(s, fd, set) : ufuncs(s, fd, set);
+	err = s->kind == PROBE_USDT ? usdts(s, fd, set) : ufuncs(s, fd, pid, set);
 	close(fd);
 	return err;
 }

@@ -19,6 +19,9 @@ struct probe_target {
 	char *name;		/* function, "cat:event" or USDT probe name: what is printed */
 	char *provider;		/* USDT provider, else NULL */
 	uint64_t offset;	/* user function: file offset of its entry */
+	/* a GNU IFUNC whose implementation is unknown: offset is its resolver's (listed by
+	 * -l, never to be attached: see probe_set__drop_unresolved) */
+	bool ifunc_unresolved;
 };
 
 struct probe_set {
@@ -30,6 +33,9 @@ struct probe_set {
 	 * cookie_base + i, and retprobe attaches kernel and user functions at their return */
 	uint64_t cookie_base;
 	bool retprobe;
+	/* targets that are GNU IFUNCs whose implementation is unknown: no process (-p, else one
+	 * of root's) maps the binary, or the binary has no IRELATIVE slot for them */
+	size_t ifunc_unresolved;
 };
 
 /*
@@ -39,5 +45,8 @@ struct probe_set {
  */
 int probe_resolve(const struct probe_spec *s, int pid, struct probe_set *out);
 void probe_set__free(struct probe_set *set);
+/* Removes the unresolved IFUNC targets (before attaching: probing a resolver counts loads of
+ * the binary, not calls). Targets keep their order. */
+void probe_set__drop_unresolved(struct probe_set *set);
 
 #endif

@@ -293,35 +293,60 @@ static int folded_frames(struct stacks *st, const struct stack_entry *e, const s
 	return n;
 }
 
-int stacks__print(struct stacks *st, const struct stack_entry *e)
-{
-	static struct frame kf[FRAMES_MAX / 2], uf[FRAMES_MAX / 2];
-	static const char *names[FRAMES_MAX];
-	static uint8_t kinds[FRAMES_MAX];
-	struct syms *us = NULL;
-	int nk = e->kerr ? 0 : e->nk, nu = e->uerr ? 0 : e->nu, n;
-	FILE *out = out_file();
+static struct frame kf[FRAMES_MAX / 2], uf[FRAMES_MAX / 2];
+static const char *names[FRAMES_MAX];
+static uint8_t kinds[FRAMES_MAX];
 
-	if (nk > FRAMES_MAX / 2 - 1)
-		nk = FRAMES_MAX / 2 - 1;
-	if (nu > FRAMES_MAX / 2 - 1)
-		nu = FRAMES_MAX / 2 - 1;
-	for (int i = 0; i < nk; i++)
+/* Symbolizes e's frames into kf and uf; *c is e with its frame counts capped to them. */
+static void resolve(struct stacks *st, const struct stack_entry *e, struct stack_entry *c)
+{
+	struct syms *us = NULL;
+
+	*c = *e;
+	c->nk = e->kerr ? 0 : e->nk;
+	c->nu = e->uerr ? 0 : e->nu;
+	if (c->nk > FRAMES_MAX / 2 - 1)
+		c->nk = FRAMES_MAX / 2 - 1;
+	if (c->nu > FRAMES_MAX / 2 - 1)
+		c->nu = FRAMES_MAX / 2 - 1;
+	for (int i = 0; i < c->nk; i++)
 		kresolve(st, e->kips[i], &kf[i]);
-	if (nu)
+	if (c->nu)
 		us = e->image ? syms_cache__get_id(st->uc, e->image) :
 				syms_cache__get(st->uc, (int)e->pid);
-	for (int i = 0; i < nu; i++)
+	for (int i = 0; i < c->nu; i++)
 		uresolve(st, us, e->uips[i], &uf[i]);
+}
 
-	struct stack_entry c = *e;
+/* A stack without a process name (stackcount without -P) starts at its outermost frame. */
+static int flame_add(struct stacks *st, const struct stack_entry *c, int n)
+{
+	int skip = !c->comm || !c->comm[0];
 
-	c.nk = nk;
-	c.nu = nu;
+	return flamegraph__add(st->o.fg, names + skip, kinds + skip, n - skip, c->count);
+}
+
+int stacks__flame(struct stacks *st, const struct stack_entry *e)
+{
+	struct stack_entry c;
+
+	if (!st->o.fg)
+		return 0;
+	resolve(st, e, &c);
+	return flame_add(st, &c, folded_frames(st, &c, kf, uf, names, kinds));
+}
+
+int stacks__print(struct stacks *st, const struct stack_entry *e)
+{
+	FILE *out = out_file();
+	struct stack_entry c;
+	int n, err = 0;
+
+	resolve(st, e, &c);
 	if (st->o.fg || (st->o.folded && !opt_json)) {
 		n = folded_frames(st, &c, kf, uf, names, kinds);
 		if (st->o.fg)
-			flamegraph__add(st->o.fg, names, kinds, n, e->count);
+			err = flame_add(st, &c, n);
 		if (st->o.folded && !opt_json) {
 			for (int i = 0; i < n; i++) {
 				if (i)
@@ -337,6 +362,8 @@ int stacks__print(struct stacks *st, const struct stack_entry *e)
 		print_json(st, &c, kf, uf);
 	else if (!st->o.folded)
 		print_multiline(st, &c, kf, uf);
+	if (err)
+		return err;
 	return ferror(out) ? -EIO : 0;
 }
 

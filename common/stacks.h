@@ -55,8 +55,12 @@ int stacks__add_symfile(struct stacks *st, struct elf_syms *es);
 /* The user-symbol cache: applets snapshot processes through it at first sight. */
 struct syms_cache *stacks__syms(struct stacks *st);
 
-/* Prints one stack (and adds it to the flame graph). Returns 0 or -EPIPE-style -errno. */
+/* Prints one stack (and adds it to the flame graph). Returns 0 or -errno (-EIO: a failed
+ * write, -ENOMEM: the flame graph could not take it). */
 int stacks__print(struct stacks *st, const struct stack_entry *e);
+/* Only adds one stack to the flame graph, for applets that print stacks their own way.
+ * Returns 0 or -ENOMEM. */
+int stacks__flame(struct stacks *st, const struct stack_entry *e);
 
 /*
  * Kernel symbols are loaded at the first kernel frame. 0 when they loaded, -EACCES when

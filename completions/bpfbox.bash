@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for bpfbox and its applet links; every option comes from the binary itself
-# (`bpfbox --complete [APPLET]`, or `APPLET --bpfbox-complete` through a link), so it cannot drift.
+# (`bpfbox --complete [APPLET]`, or `APPLET --bpfbox-complete` through a link), so it cannot drift;
+# probe patterns come from the applet's own `-l`.
 
 # _bpfbox_lines CMD...: the option lines "-s<TAB>--long<TAB>METAVAR<TAB>COMPLETE<TAB>HELP".
 _bpfbox_lines()
@@ -34,12 +35,35 @@ _bpfbox_values()
 	esac
 }
 
-# _bpfbox_applet CUR PREV OPT_CMD...: completes one applet's command line.
+# _bpfbox_probes CUR RUN...: the probes whose names start with the word being typed, as
+# `RUN -l 'WORD*'` lists them (RUN: the applet, through a link or as "bpfbox APPLET").
+_bpfbox_probes()
+{
+	local word=$1 i=$COMP_CWORD pat pre= p IFS=$'\n'
+	shift
+	# bash splits "c:str" into "c" ":" "str" (':' is in COMP_WORDBREAKS): the whole word back,
+	# and candidates made of what follows its last ':', the part that bash replaces
+	if [[ $COMP_WORDBREAKS == *:* ]]; then
+		while ((i > 1)) && [[ ${COMP_WORDS[i]} == : || ${COMP_WORDS[i - 1]} == : ]]; do
+			((i--))
+			word=${COMP_WORDS[i]}$word
+		done
+		[[ $word == *:* ]] && pre=${word%"${word##*:}"}
+	fi
+	# "t:sch": the categories that start so, each with its events
+	if [[ $word == t:* && $word != t:*:* ]]; then pat="$word*:*"; else pat="$word*"; fi
+	for p in $("$@" -l -- "$pat" 2>/dev/null); do
+		[[ $p == "$word"* ]] && COMPREPLY+=("${p#"$pre"}")
+	done
+}
+
+# _bpfbox_applet CUR PREV RUN...: completes one applet's command line (RUN: the applet, through
+# a link or as "bpfbox APPLET").
 _bpfbox_applet()
 {
 	local cur=$1 prev=$2 line s l m opt= lines
 	shift 2
-	lines=$(_bpfbox_lines "$@")
+	lines=$(_bpfbox_lines "$@" --bpfbox-complete)
 
 	# the option whose value is being typed: "--uid VAL", "--uid=VAL" (split at '='), "-u VAL"
 	if [[ $prev == --* || $prev == -? ]]; then
@@ -65,7 +89,16 @@ _bpfbox_applet()
 			[[ -n $l ]] && words+=("$l")
 		done <<<"$lines"
 		COMPREPLY=($(compgen -W "${words[*]}" -- "$cur"))
+		return
 	fi
+	# the positional arguments, where the applet says how
+	while IFS= read -r line; do
+		s=$(_bpfbox_field "$line" 1) l=$(_bpfbox_field "$line" 2)
+		if [[ -z $s && -z $l && $(_bpfbox_field "$line" 4) == probe ]]; then
+			_bpfbox_probes "$cur" "$@"
+			return
+		fi
+	done <<<"$lines"
 }
 
 _bpfbox()
@@ -84,7 +117,7 @@ _bpfbox()
 
 	if [[ ${cmd##*/} != bpfbox ]]; then
 		# an applet link: the link itself answers for its applet
-		_bpfbox_applet "$cur" "$prev" "$cmd" --bpfbox-complete
+		_bpfbox_applet "$cur" "$prev" "$cmd"
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
@@ -107,7 +140,7 @@ _bpfbox()
 			COMPREPLY=($(compgen -W "$("$cmd" --complete 2>/dev/null | cut -f1)" -- "$cur"))
 		;;
 	-*) ;;
-	*) _bpfbox_applet "$cur" "$prev" "$cmd" --complete "${COMP_WORDS[1]}" ;;
+	*) _bpfbox_applet "$cur" "$prev" "$cmd" "${COMP_WORDS[1]}" ;;
 	esac
 }
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # fish completion for bpfbox and its applet links; the options come from the binary itself
-# (`bpfbox --complete [APPLET]`, or `APPLET --bpfbox-complete` through a link).
+# (`bpfbox --complete [APPLET]`, or `APPLET --bpfbox-complete` through a link); probe patterns
+# from the applet's own `-l`.
 
 # The option lines "-s<TAB>--long<TAB>METAVAR<TAB>COMPLETE<TAB>HELP" of the command line's applet.
 function __bpfbox_lines
@@ -69,6 +70,20 @@ function __bpfbox_complete
             for o in $f[1] $f[2]
                 test -n "$o"; and printf '%s\t%s\n' $o $f[5]
             end
+        end
+        return
+    end
+    # the positional arguments (the line without option names), where the applet says how
+    for line in (__bpfbox_lines)
+        set -l f (string split \t -- $line)
+        if test -z "$f[1]" -a -z "$f[2]" -a "$f[4]" = probe
+            set -l run $cmd
+            test (basename -- $cmd) = bpfbox; and set run $cmd $tokens[2]
+            # "t:sch": the categories that start so, each with its events
+            set -l pat "$cur*"
+            string match -qr -- '^t:[^:]*$' $cur; and set pat "$cur*:*"
+            $run -l -- $pat 2>/dev/null
+            return
         end
     end
 end

@@ -16,6 +16,10 @@ ln -s "$BPFBOX" "$bin/bpfbox"
 PATH=$bin:$PATH
 export PATH
 applets=$("$BPFBOX" --complete | cut -f1)
+# probe names for the applets that complete them through -l: a test program's functions
+CP=$PROGS/countprog
+TP_OK=
+requires tracepoint >/dev/null && TP_OK=1
 root_user=
 grep -q '^root:' /etc/passwd 2>/dev/null && root_user=root
 
@@ -97,13 +101,27 @@ EOF
 			      check "bash-file-value-$a$o" has "$TMPD/somefile" "$got" ;;
 			dir) got=$(cb bpfbox "$a" "$o" "$TMPD/somed")
 			     check "bash-dir-value-$a$o" has "$TMPD/somedir" "$got" ;;
-			pid|user) ;;
+			pid|user|probe) ;;
 			*) want=$(printf '%s\n' $c | sort)
 			   got=$(cb bpfbox "$a" "$o" '' | sort)
 			   check "bash-words-$a$o" [ "$got" = "$want" ] ;;
 			esac
 		done
 	done
+
+	# probe patterns through the applet's -l; bash hands the words split at ':' and
+	# replaces what follows the last one
+	for a in funccount stackcount; do
+		check "bash-probe-$a" [ "$(cb bpfbox $a "$CP" : countlib_t)" = countlib_tick ]
+		check "bash-link-probe-$a" [ "$(cb $a -p 1 "$CP" : countlib_t)" = countlib_tick ]
+		check "bash-probe-all-$a" has count_worker "$(cb bpfbox $a "$CP" : '')"
+		if [ -n "$TP_OK" ]; then
+			check "bash-probe-tp-$a" [ "$(cb bpfbox $a t : syscalls : sys_enter_getpp)" = sys_enter_getppid ]
+			check "bash-probe-tp-category-$a" has syscalls:sys_enter_getppid "$(cb $a t : syscal)"
+		fi
+	done
+	check bash-probe-no-match [ -z "$(cb bpfbox funccount "$CP" : nosuch_)" ]
+	check bash-probe-not-for-options [ -z "$(cb bpfbox execsnoop '')" ]
 
 	out=$(bash -c ". '$comp/bpfbox.bash'; complete -p bpfbox execsnoop" 2>&1)
 	case $out in
@@ -132,6 +150,13 @@ if command -v fish >/dev/null 2>&1; then
 		want=$(options "$a")
 		got=$(cf "bpfbox $a -" | sort)
 		check "fish-options-$a" [ "$got" = "$want" ]
+	done
+	for a in funccount stackcount; do
+		check "fish-probe-$a" [ "$(cf "bpfbox $a $CP:countlib_t")" = "$CP:countlib_tick" ]
+		check "fish-link-probe-$a" [ "$(cf "$a -p 1 $CP:countlib_t")" = "$CP:countlib_tick" ]
+		if [ -n "$TP_OK" ]; then
+			check "fish-probe-tp-category-$a" has t:syscalls:sys_enter_getppid "$(cf "$a t:syscal")"
+		fi
 	done
 	if [ -n "$root_user" ]; then
 		check fish-user-value has root "$(cf 'bpfbox execsnoop -u ro')"
@@ -172,13 +197,18 @@ done
 zpty -d z
 EOF
 	out=$(timeout 60 zsh -f "$TMPD/drive.zsh" "$TMPD/zfunc" 'bpfbox execsnoop --max' \
-		'execsnoop --u' 'bpfbox execsno' 'bpfbox execsnoop -u ro' 2>&1)
+		'execsnoop --u' 'bpfbox execsno' 'bpfbox execsnoop -u ro' \
+		"bpfbox funccount $CP:countlib_t" "stackcount -P $CP:countlib_t" 2>&1)
 	case $out in *"bpfbox execsnoop --max-args="*) pass zsh-long-option ;;
 	*) fail zsh-long-option "$out" ;; esac
 	case $out in *"execsnoop --uid="*) pass zsh-link-long-option ;;
 	*) fail zsh-link-long-option "$out" ;; esac
 	case $out in *"bpfbox execsnoop "*) pass zsh-applet-name ;;
 	*) fail zsh-applet-name "$out" ;; esac
+	case $out in *"bpfbox funccount $CP:countlib_tick "*) pass zsh-probe ;;
+	*) fail zsh-probe "$out" ;; esac
+	case $out in *"stackcount -P $CP:countlib_tick "*) pass zsh-link-probe ;;
+	*) fail zsh-link-probe "$out" ;; esac
 	if [ -n "$root_user" ]; then
 		case $out in *"execsnoop -u root"*) pass zsh-user-value ;;
 		*) fail zsh-user-value "$out" ;; esac

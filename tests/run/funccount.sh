@@ -4,7 +4,7 @@
 # run dynamic programs, in a shared library), of a USDT probe behind a semaphore, and of
 # syscall tracepoints, called from two threads of tests/progs/countprog; -p counting one of two
 # processes only; kernel functions (vfs_read, vfs_*, sys_getppid) through every mechanism the
-# kernel offers; -l, -j, -T, -d; bad input; clean exits.
+# kernel offers; GNU IFUNCs (tests/progs/ifuncprog); -l, -j, -T, -d; bad input; clean exits.
 . "$TESTLIB"
 CP=$PROGS/countprog
 N=1001 M=501 G=123 R=77
@@ -91,6 +91,50 @@ if [ -x "$PROGS/countprog-dyn" ] && "$PROGS/countprog-dyn" 0 0 0 0 >/dev/null 2>
 	exact lib-all countlib_tick $N
 else
 	skip lib-pid "no dynamic countprog here (host only) or no uprobes"
+fi
+
+# GNU IFUNCs count calls of the implementation their resolver picked (read from the GOT of a
+# process that maps the binary), not of the resolver: tests/progs/ifuncprog calls its own
+# ifunc_add and libc's strlen N times each; static (bias 0, runs in the VMs) and as a PIE with
+# the shared libc (host only)
+IP=$PROGS/ifuncprog IPD=$PROGS/ifuncprog-dyn
+if r=$(requires uprobe,cookie); then
+	count_case ifunc "$IP:ifunc_add" "$IP" $N
+	exact ifunc ifunc_add $N
+	count_case ifunc-libc-pid "$IP:strlen" "$IP" $N -- -p PID
+	exact ifunc-libc-pid strlen $N
+	count_case ifunc-glob-pid "$IP:ifunc_*" "$IP" $N -- -p PID --mechanism uprobe
+	exact ifunc-glob-pid ifunc_add $N
+	# with no process to read it from, -l still names it and counting refuses
+	check ifunc-listed [ "$("$BPFBOX" funccount -l "$IP:ifunc_add")" = "$IP:ifunc_add" ]
+	"$BPFBOX" funccount "$IP:ifunc_add" >"$TMPD/ifunc-none" 2>"$TMPD/ifunc-none.err"
+	check ifunc-none-fails [ $? -eq 1 ]
+	check ifunc-none-says-why has "$TMPD/ifunc-none.err" "only GNU IFUNC symbols matched"
+	# a GOT slot that points one byte into a function (ifuncprog -t writes it) is refused, with
+	# -p and without: a uprobe there would corrupt every process running the binary
+	"$IP" 1 -t >"$TMPD/tamper.m" &
+	TPID=$!
+	wait_line "$TMPD/tamper.m" '^ready' 100
+	check ifunc-tamper-done grep -q '^tampered [1-9]' "$TMPD/tamper.m"
+	for w in pid all; do
+		[ $w = pid ] && set -- -p $TPID || set --
+		"$BPFBOX" funccount "$@" "$IP:ifunc_add" >"$TMPD/tamper-$w" 2>"$TMPD/tamper-$w.err"
+		check "ifunc-tamper-$w-refused" [ $? -eq 1 ]
+		check "ifunc-tamper-$w-says-why" has "$TMPD/tamper-$w.err" "only GNU IFUNC symbols matched"
+		check "ifunc-tamper-$w-not-traced" lacks "$TMPD/tamper-$w" Tracing
+	done
+	kill $TPID
+	wait $TPID 2>/dev/null
+	if [ -x "$IPD" ] && "$IPD" 0 >/dev/null 2>&1; then
+		count_case ifunc-pie "$IPD:ifunc_add" "$IPD" $N
+		exact ifunc-pie ifunc_add $N
+		count_case ifunc-shared-libc "c:strlen" "$IPD" $N -- -p PID
+		exact ifunc-shared-libc strlen $N
+	else
+		skip ifunc-pie "no dynamic ifuncprog here (host only)"
+	fi
+else
+	skip ifunc "$r"
 fi
 
 # syscall tracepoints under -p: the program's own getppid calls, exactly

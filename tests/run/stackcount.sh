@@ -9,7 +9,8 @@
 CP=$PROGS/countprog
 N=1001 G=123 R=77
 
-# sc_case NAME PATTERN PROG-ARGS... -- STACKCOUNT-ARGS...: as funccount.sh's count_case
+# sc_case NAME PATTERN PROG-ARGS... -- STACKCOUNT-ARGS...: as funccount.sh's count_case,
+# stopped with SIGINT (or $SC_SIG)
 sc_case() {
 	_n=$1 _pat=$2
 	shift 2
@@ -27,7 +28,7 @@ sc_case() {
 	# of a process that exits before its first-sight record is read
 	wait_line "$TMPD/$_n.m" '^done' 600
 	settle
-	stop_tool
+	stop_tool "${SC_SIG:-INT}"
 	kill -USR2 "$PROG_PID"
 	wait "$PROG_PID"
 	check "$_n-exit-0" [ "$TOOL_RC" -eq 0 ]
@@ -64,6 +65,29 @@ json_counts() {
 		awk '{ s += $1 } END { print s + 0 }')" = "$2" ]
 }
 
+# svg_chain FILE COUNT CALLER CALLEE: the flame graph's CALLEE frames that sit right on a
+# CALLER frame add up to COUNT (frames are written root first, each with its depth)
+svg_chain() {
+	awk -v c="$2" -v caller="$3" -v callee="$4" '
+		/^<g data-s=/ {
+			d = $0; sub(/.*data-d="/, "", d); sub(/".*/, "", d)
+			n = $0; sub(/.*data-n="/, "", n); sub(/".*/, "", n)
+			t = $0; sub(/.*<title>/, "", t); sub(/ \([0-9]+ hits, [^)]*\)<\/title>.*/, "", t)
+			at[d] = t
+			if (t == callee && d > 0 && at[d - 1] == caller) sum += n
+		}
+		END { exit !(sum == c) }' "$1"
+}
+
+# svg_roots FILE: the names of the frames right above the flame graph's root, one per line
+svg_roots() { sed -n 's/^<g data-s="[0-9]*" data-n="[0-9]*" data-d="1"><title>\(.*\) ([0-9]* hits, .*/\1/p' "$1"; }
+
+# no_unknown_root FILE: the graph has roots, none of them "[unknown]"
+no_unknown_root() { [ -n "$(svg_roots "$1")" ] && ! svg_roots "$1" | grep -qFx '[unknown]'; }
+
+# no_temp FILE: nothing but FILE itself is left of it (the temporary FILE.XXXXXX)
+no_temp() { ! ls "$1".* >/dev/null 2>&1; }
+
 # shown NAME FILE COMMAND...: check, and on failure show FILE (what stackcount printed)
 shown() {
 	_n=$1 _f=$2
@@ -87,6 +111,29 @@ if r=$(requires uprobe); then
 	check folded-no-banner lacks "$TMPD/folded" "Tracing"
 	sc_case json "$CP:countlib_tick" "$CP" $N 0 0 0 -- -j
 	shown json-stack "$TMPD/json" json_counts "$TMPD/json" $N "\"kernel_stack\":[],\"user_stack\":[\"countlib_tick\",\"count_worker\""
+	# --svg: the same chain in the flame graph, with the text output as without it; each
+	# way of ending a run (Ctrl-C, SIGTERM, a closed terminal) writes it whole
+	sc_case svg "$CP:countlib_tick" "$CP" $N 0 0 0 -- --svg "$TMPD/sc.svg"
+	shown svg-text-chain "$TMPD/svg" block "$TMPD/svg" $N countlib_tick count_worker
+	shown svg-caller-callee "$TMPD/sc.svg" svg_chain "$TMPD/sc.svg" $N count_worker countlib_tick
+	check svg-ends [ "$(tail -n 1 "$TMPD/sc.svg")" = "</svg>" ]
+	check svg-title has "$TMPD/sc.svg" ">Stack counts</text>"
+	# without -P no process name: the roots are the threads' outermost frames
+	check svg-no-comm-root no_unknown_root "$TMPD/sc.svg"
+	check svg-no-temporary no_temp "$TMPD/sc.svg"
+	for sig in TERM HUP; do
+		SC_SIG=$sig sc_case "svg$sig" "$CP:countlib_tick" "$CP" $N 0 0 0 -- -P -f --svg "$TMPD/$sig.svg"
+		SC_SIG=
+		shown "svg$sig-caller-callee" "$TMPD/$sig.svg" svg_chain "$TMPD/$sig.svg" $N count_worker countlib_tick
+		check "svg$sig-comm-root" [ "$(svg_roots "$TMPD/$sig.svg")" = countprog ]
+		check "svg$sig-folded-too" folded "$TMPD/svg$sig" $N ";count_worker;countlib_tick"
+		check "svg$sig-no-temporary" no_temp "$TMPD/$sig.svg"
+	done
+	# a directory that does not exist fails at once, before tracing, and leaves nothing
+	"$BPFBOX" stackcount --svg "$TMPD/no/such/x.svg" "$CP:countlib_tick" >"$TMPD/svgbad" 2>"$TMPD/svgbad.err"
+	check svg-bad-path-fails [ $? -eq 1 ]
+	check svg-bad-path-says-why has "$TMPD/svgbad.err" "cannot write $TMPD/no/such/x.svg"
+	check svg-bad-path-no-tracing lacks "$TMPD/svgbad" Tracing
 else
 	skip chain "$r"
 fi
@@ -143,6 +190,7 @@ fi
 # bad input: one line on stderr, nothing on stdout, exit 2 each
 bad() { _bn=$1 _bw=$2; shift 2; usage_case "bad-$_bn" "$_bw" stackcount "$@"; }
 bad k-and-u "-K and -U are mutually exclusive" -K -U "$CP:countlib_tick"
+bad svg-dir "--svg '$TMPD/': expected a file name, not a directory" --svg "$TMPD/" "$CP:countlib_tick"
 bad no-match "No functions matched by pattern $CP:nosuch_xyz" "$CP:nosuch_xyz"
 bad four-parts "too many ':'-separated components" a:b:c:d
 bad regex "invalid regular expression" -r "$CP:(unclosed"

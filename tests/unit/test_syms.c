@@ -483,6 +483,44 @@ static void test_elf_libc_aliases(void **state)
 	elf_syms__free(es);
 }
 
+/*
+ * glibc's strlen is a GNU IFUNC: its symbol is the resolver, and ld.so stored what the
+ * resolver picked in the GOT slot of an IRELATIVE relocation, which this process can read.
+ */
+static void test_elf_ifunc_slot(void **state)
+{
+	char line[4400], path[4200] = "";
+	unsigned long long start = 0, pgoff = 1;
+	uint64_t slot, impl, vaddr, off;
+	struct elf_syms *es;
+	struct elf_sym s;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "/libc.so.6") &&
+		    sscanf(line, "%llx-%*x %*s %llx %*s %*s %4199s", &start, &pgoff, path) == 3 &&
+		    !pgoff)
+			break;
+	fclose(f);
+	if (!path[0] || pgoff)
+		skip();
+	es = load(path, (const char *const[]){ "/nonexistent", NULL });
+	assert_int_equal(elf_syms__by_name(es, "strlen", &s), 0);
+	if (!s.ifunc) {
+		elf_syms__free(es);
+		skip();
+	}
+	assert_int_equal(elf_syms__off_to_vaddr(es, 0, &vaddr), 0);
+	assert_int_equal(elf_syms__ifunc_slot(es, s.addr, &slot), 0);
+	impl = *(const uint64_t *)(uintptr_t)(start - vaddr + slot) - (start - vaddr);
+	assert_true(impl != s.addr);
+	assert_int_equal(elf_syms__vaddr_to_off(es, impl, &off), 0);
+	/* no slot for an address that is no resolver */
+	assert_int_equal(elf_syms__ifunc_slot(es, impl, &slot), -ENOENT);
+	elf_syms__free(es);
+}
+
 static int load_buf(const void *buf, size_t n)
 {
 	struct elf_syms *es = NULL;
@@ -987,6 +1025,7 @@ int main(void)
 		cmocka_unit_test(test_ksyms_live),
 		cmocka_unit_test(test_maps_parse),
 		cmocka_unit_test(test_elf_pie),
+		cmocka_unit_test(test_elf_ifunc_slot),
 		cmocka_unit_test(test_elf_stripped),
 		cmocka_unit_test(test_elf_debuglink),
 		cmocka_unit_test(test_elf_stop),
