@@ -112,6 +112,8 @@ static int list(const struct probe_cli_run *run)
 /* -D (and --verbose for the skipped ones): what was attached, how, and what was refused. */
 static void plan(const struct probe_cli_run *run)
 {
+	char note[512];
+
 	if (o.debug)
 		fprintf(stderr, "funccount: %zu of %zu targets attached with %s%s%s%s\n",
 			run->attached, run->set.n, probe_mech__name(run->mech),
@@ -122,10 +124,8 @@ static void plan(const struct probe_cli_run *run)
 	for (size_t i = 0; i < run->set.n; i++)
 		if (!run->ok[i] && (o.debug || opt_verbose))
 			fprintf(stderr, "funccount: skipped %s\n", run->set.t[i].name);
-	if (run->set.ifunc_unresolved && (o.debug || opt_verbose))
-		fprintf(stderr, "funccount: %zu GNU IFUNC symbols left out: no implementation found "
-			"(no process of root's or -p maps the binary, or no IRELATIVE slot)\n",
-			run->set.ifunc_unresolved);
+	if ((o.debug || opt_verbose) && probe_cli__left_out(run, note, sizeof(note)))
+		fprintf(stderr, "funccount: %s\n", note);
 }
 
 static int on_tick(void *ctx)

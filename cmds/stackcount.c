@@ -284,6 +284,7 @@ static int setup(struct sc *sc, const char *pattern)
 	struct stackcount_bpf *skel;
 	struct probe_progs progs;
 	struct probe_cli_err e;
+	char note[512];
 	int err, rc;
 
 	sc->skel = skel = stackcount_bpf__open_opts(skel_open_opts());
@@ -315,10 +316,8 @@ static int setup(struct sc *sc, const char *pattern)
 	for (size_t i = 0; i < sc->run->set.n; i++)
 		if (!sc->run->ok[i] && (o.debug || opt_verbose))
 			fprintf(stderr, "stackcount: skipped %s\n", sc->run->set.t[i].name);
-	if (sc->run->set.ifunc_unresolved && (o.debug || opt_verbose))
-		fprintf(stderr, "stackcount: %zu GNU IFUNC symbols left out: no implementation "
-			"found (no process of root's or -p maps the binary, or no IRELATIVE slot)\n",
-			sc->run->set.ifunc_unresolved);
+	if ((o.debug || opt_verbose) && probe_cli__left_out(sc->run, note, sizeof(note)))
+		fprintf(stderr, "stackcount: %s\n", note);
 	if (!o.folded)
 		out_note("Tracing %zu functions for \"%s\"... Hit Ctrl-C to end.\n",
 			 sc->run->attached, pattern);

@@ -98,7 +98,11 @@ int probe_cli__resolve(const struct probe_cli *o, const char *pattern,
 	/* -l lists them: their names are right, only their implementation is unknown */
 	if (!o->list)
 		probe_set__drop_unresolved(&run->set);
-	if (!run->set.n && run->set.ifunc_unresolved)
+	if (!run->set.n && run->set.evex && !run->set.ifunc_unresolved)
+		return fail(err, 1, "%.256s: every function matched starts with an AVX-512 (EVEX) "
+			    "instruction, which uprobes execute wrongly: the traced program would "
+			    "compute wrong results; probe its callers instead", pattern);
+	if (!run->set.n && (run->set.ifunc_unresolved || run->set.evex))
 		return fail(err, 1, "%.256s: only GNU IFUNC symbols matched, and which "
 			    "implementation they resolve to is unknown: it is read from a process "
 			    "that maps %.256s (one of root's, or the -p one)", pattern,
@@ -109,6 +113,23 @@ int probe_cli__resolve(const struct probe_cli *o, const char *pattern,
 		return fail(err, 2, "maximum of %ld probes allowed, attempted %zu (raise it with "
 			    "--max-probes or BCC_PROBE_LIMIT)", limit(o), run->set.n);
 	return 0;
+}
+
+int probe_cli__left_out(const struct probe_cli_run *run, char *buf, size_t size)
+{
+	const struct probe_set *s = &run->set;
+	int n = 0;
+
+	buf[0] = 0;
+	if (s->ifunc_unresolved)
+		n = snprintf(buf, size, "%zu GNU IFUNC symbols left out: no implementation found "
+			     "(no process of root's or -p maps the binary, or no IRELATIVE slot)",
+			     s->ifunc_unresolved);
+	if (s->evex && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, "%s%zu functions left out: they start with an AVX-512 "
+			 "(EVEX) instruction, which uprobes execute wrongly", n ? "; " : "",
+			 s->evex);
+	return buf[0] != 0;
 }
 
 void probe_cli__target_spec(const struct probe_cli_run *run, size_t i, char *buf, size_t size)

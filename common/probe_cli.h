@@ -105,6 +105,8 @@ int probe_cli__attach(const struct probe_cli *o, struct probe_cli_run *run,
 		      const struct probe_progs *progs, struct probe_cli_err *err);
 /* For -v/-D after the mechanism's name: "" with cookies, else ", ... (one program per ...)". */
 const char *probe_cli__mode(const struct probe_cli_run *run);
+/* Fills buf with one line on the matched targets never attached (IFUNCs, EVEX); 0: none. */
+int probe_cli__left_out(const struct probe_cli_run *run, char *buf, size_t size);
 void probe_cli__free(struct probe_cli_run *run);
 
 #endif

@@ -41,6 +41,7 @@ static int add(struct probe_set *set, const char *name, const char *provider, ui
 	t->provider = provider ? strdup(provider) : NULL;
 	t->offset = offset;
 	t->ifunc_unresolved = false;
+	t->evex = false;
 	if (!t->name || (provider && !t->provider)) {
 		free(t->name);
 		free(t->provider);
@@ -55,7 +56,7 @@ void probe_set__drop_unresolved(struct probe_set *set)
 	size_t k = 0;
 
 	for (size_t i = 0; i < set->n; i++) {
-		if (set->t[i].ifunc_unresolved) {
+		if (set->t[i].ifunc_unresolved || set->t[i].evex) {
 			free(set->t[i].name);
 			free(set->t[i].provider);
 		} else {
@@ -165,6 +166,7 @@ struct ufunc_ctx {
 	struct probe_set *set;
 	void *addrs, *names;	/* tsearch trees: one target per address and per name */
 	int err;
+	int fd;			/* the binary, for its code bytes */
 	/* GNU IFUNCs: a process that maps the binary (the -p one, else one of root's), where
 	 * it is loaded (bias: runtime address - vaddr); looked for at the first IFUNC */
 	int pid;
@@ -292,6 +294,19 @@ static int cmp_plain(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* x86-64: an EVEX prefix (0x62, never a legacy instruction in 64-bit mode) at file offset off */
+static bool starts_evex(int fd, uint64_t off)
+{
+#ifdef __x86_64__
+	uint8_t b;
+
+	return pread(fd, &b, 1, (off_t)off) == 1 && b == 0x62;
+#else
+	(void)fd, (void)off;
+	return false;
+#endif
+}
+
 static int on_sym(const struct elf_sym *sym, void *c)
 {
 	struct ufunc_ctx *u = c;
@@ -332,12 +347,16 @@ static int on_sym(const struct elf_sym *sym, void *c)
 		return u->err = -ENOMEM;
 	}
 	u->err = add(u->set, sym->raw, NULL, off);
+	if (!u->err && starts_evex(u->fd, off)) {
+		u->set->t[u->set->n - 1].evex = true;
+		u->set->evex++;
+	}
 	return u->err;
 }
 
 static int ufuncs(const struct probe_spec *s, int fd, int pid, struct probe_set *set)
 {
-	struct ufunc_ctx u = { .spec = s, .set = set, .pid = pid };
+	struct ufunc_ctx u = { .spec = s, .set = set, .pid = pid, .fd = fd };
 	int err = elf_syms__load(fd, set->path, NULL, &u.es);
 
 	if (err)

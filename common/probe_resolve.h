@@ -22,6 +22,8 @@ struct probe_target {
 	/* a GNU IFUNC whose implementation is unknown: offset is its resolver's (listed by
 	 * -l, never to be attached: see probe_set__drop_unresolved) */
 	bool ifunc_unresolved;
+	/* x86: its first instruction is AVX-512 (EVEX-encoded): listed, never attached */
+	bool evex;
 };
 
 struct probe_set {
@@ -36,6 +38,13 @@ struct probe_set {
 	/* targets that are GNU IFUNCs whose implementation is unknown: no process (-p, else one
 	 * of root's) maps the binary, or the binary has no IRELATIVE slot for them */
 	size_t ifunc_unresolved;
+	/*
+	 * x86 functions whose first instruction is EVEX-encoded (AVX-512): the kernel steps a
+	 * probed instruction out of line, and here (6.18) an EVEX one then writes nothing,
+	 * so the traced program silently computes wrong results (glibc's *_evex string
+	 * functions: every process using them misbehaved). Never probed.
+	 */
+	size_t evex;
 };
 
 /*

@@ -98,7 +98,7 @@ fi
 # ifunc_add and libc's strlen N times each; static (bias 0, runs in the VMs) and as a PIE with
 # the shared libc (host only)
 IP=$PROGS/ifuncprog IPD=$PROGS/ifuncprog-dyn
-if r=$(requires uprobe,cookie); then
+if r=$(requires uprobe); then
 	count_case ifunc "$IP:ifunc_add" "$IP" $N
 	exact ifunc ifunc_add $N
 	count_case ifunc-libc-pid "$IP:strlen" "$IP" $N -- -p PID
@@ -189,6 +189,33 @@ done
 if r=$(requires kprobe); then
 	"$BPFBOX" funccount -l 'vfs_rea*' >"$TMPD/lk" 2>&1
 	check list-kfuncs grep -qx vfs_read "$TMPD/lk"
+fi
+
+# x86 functions that start with an AVX-512 (EVEX) instruction are listed but never probed: a
+# uprobe there made the instruction write nothing (glibc's *_evex string functions returned
+# wrong results in every process). tests/progs/evexprog checks its own evex_fill's results.
+EP=$PROGS/evexprog
+if [ "$(uname -m)" != x86_64 ]; then
+	skip evex "EVEX is an x86 encoding (this is $(uname -m))"
+elif r=$(requires uprobe); then
+	check evex-listed [ "$("$BPFBOX" funccount -l "$EP:evex_*")" = "$EP:evex_fill" ]
+	start_tool "$TMPD/evex" funccount -D "$EP:*_fill"
+	"$EP" $N >"$TMPD/evex.m"
+	stop_tool
+	check evex-exit-0 [ "$TOOL_RC" -eq 0 ]
+	exact evex plain_fill $N
+	check evex-not-probed lacks "$TMPD/evex" evex_fill
+	check evex-left-out-said has "$TMPD/evex.err" "1 functions left out: they start with an AVX-512 (EVEX) instruction"
+	if grep -q '^no-avx512' "$TMPD/evex.m"; then
+		skip evex-results "this CPU has no AVX-512BW: evex_fill cannot run"
+	else
+		check evex-results-right grep -qx 'evex_bad 0' "$TMPD/evex.m"
+	fi
+	"$BPFBOX" funccount "$EP:evex_fill" >"$TMPD/evex-only" 2>"$TMPD/evex-only.err"
+	check evex-only-fails [ $? -eq 1 ]
+	check evex-only-says-why has "$TMPD/evex-only.err" "starts with an AVX-512 (EVEX) instruction"
+else
+	skip evex "$r"
 fi
 
 # bad input: one line on stderr, nothing on stdout, exit 2 each
