@@ -172,7 +172,7 @@ check replaced-resolved stack_of "$TMPD/replaced" $g '"hostile_spin+0x'
 
 # ---- a memfd executable
 prof_start memfd -F 499 -U
-"$HP" memfd 0.7 &
+"$HP" memfd spin 0.7 &
 m=$!
 wait $m
 prof_stop
