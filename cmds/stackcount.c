@@ -268,6 +268,8 @@ static int setup(struct sc *sc, const char *pattern)
 	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o.stack_storage);
 	bpf_map__set_max_entries(skel->maps.stacks, (uint32_t)o.stack_storage);
 	bpf_map__set_max_entries(skel->maps.stack_images, (uint32_t)o.stack_storage);
+	if (o.kernel_only)	/* no user stacks: no images to tell apart */
+		bpf_map__set_max_entries(skel->maps.seen_images, 1);
 	bpf_map__set_value_size(skel->maps.stacks, DEPTH * sizeof(uint64_t));
 	skel->rodata->stack_bytes = DEPTH * sizeof(uint64_t);
 	/* only first-sight announcements travel through it: a few bytes per process */

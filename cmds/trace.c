@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +19,22 @@
 #include "expr.h"
 #include "expr_probe.h"
 #include "feature.h"
+#include "image.h"
 #include "linkset.h"
 #include "opts.h"
 #include "out.h"
 #include "probe_cli.h"
 #include "run.h"
+#include "stacks.h"
 #include "strescape.h"
 #include "syms.h"
-#include "stacks.h"
 #include "tp_format.h"
 #include "trace.skel.h"
 #include "trace_probe.h"
 #include "verdict.h"
+
+/* image records (16 bytes) share the ring with events: no event is that short */
+_Static_assert(offsetof(struct xvm_event, str) > sizeof(struct image_id), "ring record sizes");
 
 static struct {
 	long pid, tid, uid, str_size, max_events, pages;
@@ -618,6 +623,8 @@ int trace_main(int argc, char **argv)
 	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
+	if (!tr.skel->rodata->trace_user_syms)
+		bpf_map__set_max_entries(tr.skel->maps.seen_images, 1);
 	progs = PROBE_CLI_PROGS(tr.skel);
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_err e;
