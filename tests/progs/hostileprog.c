@@ -7,10 +7,13 @@
  *                                       a new process gets its pid (clone3 set_tid) and execs
  *                                       PROG; prints "reused P" (exit 3: no set_tid here)
  *   hostileprog memfd ARG...            re-run this program from a memfd with ARG...
- *   hostileprog gate -w                 prints "pid P" and "ready"; at a first SIGUSR1 calls
+ *   hostileprog gate [PROG ARG...] -w   prints "pid P" and "ready"; at a first SIGUSR1 calls
  *                                       hostile_mark(hostile_spin) and prints "marked"; at a
  *                                       second one calls hostile_leaf(hostile_spin) from
- *                                       hostile_gate (one getppid(2) inside), exits
+ *                                       hostile_gate (one getppid(2) inside), then exits, or
+ *                                       execs PROG ARG... -w
+ *   hostileprog leaf -w                 calls hostile_leaf(hostile_spin) from main, prints
+ *                                       "left", exits at SIGUSR1
  *   hostileprog maxrss PROG ARG...      run PROG, then print "maxrss KB" on stderr
  */
 #define _GNU_SOURCE
@@ -127,14 +130,21 @@ __attribute__((noinline)) static void hostile_gate(void)
 }
 
 /* Each step waits for the test's signal: the tools attach, stop or look in between. */
-static int run_gate(void)
+static int run_gate(char **then)
 {
 	sigset_t usr1;
 	int sig;
 
+	/* blocked across the exec too: a signal meant for the next image waits for it */
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (!then) {
+		hostile_leaf(hostile_spin);
+		printf("left\n");
+		fflush(stdout);
+		return sigwait(&usr1, &sig) ? 1 : 0;
+	}
 	printf("pid %d\nready\n", (int)getpid());
 	fflush(stdout);
 	if (sigwait(&usr1, &sig))
@@ -145,6 +155,10 @@ static int run_gate(void)
 	if (sigwait(&usr1, &sig))
 		return 1;
 	hostile_gate();
+	if (then[0] && strcmp(then[0], "-w")) {
+		execv(then[0], then);
+		return 127;
+	}
 	return 0;
 }
 
@@ -184,9 +198,11 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "memfd"))
 		return run_memfd(argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "gate"))
-		return run_gate();
+		return run_gate(argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "leaf"))
+		return run_gate(NULL);
 	if (argc > 2 && !strcmp(argv[1], "maxrss"))
 		return run_maxrss(argv + 2);
-	fprintf(stderr, "usage: hostileprog spin|exec|reuse|memfd|gate|maxrss ...\n");
+	fprintf(stderr, "usage: hostileprog spin|exec|reuse|memfd|gate|leaf|maxrss ...\n");
 	return 2;
 }

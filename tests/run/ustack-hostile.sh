@@ -12,6 +12,7 @@
 HP=$PROGS/hostileprog
 PP=$PROGS/profprog
 TP=t:syscalls:sys_enter_getppid
+GATE_END=
 
 # gate_step: lets the gate program make its next call; the first one is waited for ("marked")
 gate_step() {
@@ -22,7 +23,8 @@ gate_step() {
 # ucase TOOL NAME BEFORE AFTER CMD...: runs the gate program CMD... under TOOL (stackcount -U or
 # trace -U, on the getppid(2) that hostile_leaf makes, -p the program), output in
 # $TMPD/TOOL-NAME. BEFORE runs once the tool is attached, AFTER once the program has exited
-# (shell commands; ':' for none). Returns 1 (after a FAIL) when either did not start.
+# (shell commands; ':' for none); with GATE_END set, once the program printed that line
+# instead (it is then ended after the tool). Returns 1 (after a FAIL) when either did not start.
 ucase() {
 	_t=$1 _c=$1-$2 _before=$3 _after=$4
 	shift 4
@@ -41,12 +43,14 @@ ucase() {
 	kill -STOP "$TOOL_PID"
 	gate_step
 	gate_step
-	wait "$PROG_PID"
+	if [ -n "$GATE_END" ]; then wait_line "$PROG_OUT" "^$GATE_END" 300; else wait "$PROG_PID"; fi
 	eval "$_after"
 	kill -CONT "$TOOL_PID"
 	# trace prints the event once it runs again; stackcount counted it in the kernel
 	[ "$_t" = stackcount ] || wait_line "$TMPD/$_c" "^$PROG_PID .*sys_enter_getppid" 300
 	stop_tool INT
+	kill -USR1 "$PROG_PID" 2>/dev/null
+	wait "$PROG_PID"
 	check "$_c-exit-0" [ "$TOOL_RC" -eq 0 ]
 	if [ "$_t" = stackcount ]; then
 		check "$_c-counted" grep -q '^    1$' "$TMPD/$_c"
@@ -90,6 +94,19 @@ fi
 # -p: the process's mappings are taken at start, before it runs the probed code
 for t in trace stackcount; do
 	ucase $t exited-p : : "$HP" gate && resolved $t-exited-p
+done
+
+# ---- an exec: each image resolves in its own mappings. The first image (hostileprog) makes
+# its call, then execs a copy without symbols, which makes another from main and waits: the
+# first stack has names, the second none (not the first image's names at the same addresses).
+"$PROGS/mkelf" corrupt "$HP" "$TMPD/nosyms" || fail exec-made "mkelf failed"
+for t in trace stackcount; do
+	GATE_END=left
+	if ucase $t exec : : "$HP" gate "$TMPD/nosyms" leaf; then
+		check $t-exec-first-image has "$TMPD/$t-exec" hostile_gate
+		check $t-exec-second-image-own-file [ "$(awk '$1 == "main" || $1 ~ /^main\+0x/' "$TMPD/$t-exec" | wc -l)" -eq 1 ]
+	fi
+	GATE_END=
 done
 
 # ---- hostile files, each under both tools
