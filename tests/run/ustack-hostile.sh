@@ -17,7 +17,7 @@ GATE_END=
 # gate_step: lets the gate program make its next call; the first one is waited for ("marked")
 gate_step() {
 	kill -USR1 "$PROG_PID"
-	wait_line "$PROG_OUT" '^marked' 100
+	wait_line "$PROG_OUT" '^marked' 600
 }
 
 # ucase TOOL NAME BEFORE AFTER CMD...: runs the gate program CMD... under TOOL (stackcount -U or
@@ -43,11 +43,11 @@ ucase() {
 	kill -STOP "$TOOL_PID"
 	gate_step
 	gate_step
-	if [ -n "$GATE_END" ]; then wait_line "$PROG_OUT" "^$GATE_END" 300; else wait "$PROG_PID"; fi
+	if [ -n "$GATE_END" ]; then wait_line "$PROG_OUT" "^$GATE_END" 600; else wait "$PROG_PID"; fi
 	eval "$_after"
 	kill -CONT "$TOOL_PID"
 	# trace prints the event once it runs again; stackcount counted it in the kernel
-	[ "$_t" = stackcount ] || wait_line "$TMPD/$_c" "^$PROG_PID .*sys_enter_getppid" 300
+	[ "$_t" = stackcount ] || wait_line "$TMPD/$_c" "^$PROG_PID .*sys_enter_getppid" 600
 	stop_tool INT
 	kill -USR1 "$PROG_PID" 2>/dev/null
 	wait "$PROG_PID"
@@ -80,13 +80,13 @@ if r=$(requires tracepoint,syscall_tp,cookie); then
 prog_start exited "$HP" gate
 if prog_tool exited trace "p:$HP:hostile_mark" "p:$HP:hostile_leaf \"%U\", arg1"; then
 	gate_step
-	wait_line "$TMPD/exited" "^$PROG_PID .*hostile_mark" 300
+	wait_line "$TMPD/exited" "^$PROG_PID .*hostile_mark" 600
 	check exited-first-printed grep -q "^$PROG_PID .*hostile_mark" "$TMPD/exited"
 	kill -STOP "$TOOL_PID"
 	kill -USR1 "$PROG_PID"
 	wait "$PROG_PID"
 	kill -CONT "$TOOL_PID"
-	wait_line "$TMPD/exited" "^$PROG_PID .*hostile_leaf" 300
+	wait_line "$TMPD/exited" "^$PROG_PID .*hostile_leaf" 600
 	stop_tool INT
 	check exited-exit-0 [ "$TOOL_RC" -eq 0 ]
 	check exited-symbol grep -q "^$PROG_PID .*hostile_leaf *hostile_spin+0x0 \[hostileprog\]$" "$TMPD/exited"
@@ -157,7 +157,9 @@ for t in stackcount trace; do
 	ucase $t memfd : : "$HP" memfd gate && resolved $t-memfd
 	if [ -n "$ns" ]; then
 		# shellcheck disable=SC2016 # expanded by the inner shell
-		ucase $t mntns : : unshare -m sh -c 'mount -t tmpfs none "$1" && cp "$2" "$1/prog" &&
+		# the host sees the other program under that name meanwhile
+		ucase $t mntns "check $t-mntns-host-other-file cmp -s '$TMPD/nsdir/prog' '$PP'" : \
+			unshare -m sh -c 'mount -t tmpfs none "$1" && cp "$2" "$1/prog" &&
 			exec "$1/prog" gate' sh "$TMPD/nsdir" "$HP" && resolved $t-mntns
 	fi
 done
