@@ -108,16 +108,8 @@ fi
 
 # ---- debug links to a FIFO, directly and through a user's symlink: never opened. A writer
 # blocks in open() until a reader opens the FIFO, so an open shows as the writer's mark.
-mkdir -p "$TMPD/dl1" "$TMPD/dl2"
-"$PROGS/mkelf" link "$HP" "$TMPD/dl1/prog" wd && "$PROGS/mkelf" link "$HP" "$TMPD/dl2/prog" wd
-mkfifo "$TMPD/dl1/wd" "$TMPD/secret"
-chmod 600 "$TMPD/secret"
-ln -s "$TMPD/secret" "$TMPD/dl2/wd"
-chown -h nobody "$TMPD/dl2/wd" 2>/dev/null
-(echo x >"$TMPD/dl1/wd" && touch "$TMPD/dl1.opened") &
-w1=$!
-(echo x >"$TMPD/secret" && touch "$TMPD/dl2.opened") &
-w2=$!
+dlink_make || fail dlink-made "mkelf or mkfifo failed"
+dlink_arm
 prof_start dlink -F 499 -U
 "$TMPD/dl1/prog" spin 0.5 &
 a=$!
@@ -127,11 +119,8 @@ wait $a $b
 prof_stop
 check dlink-exit-0 [ "$TOOL_RC" -eq 0 ]
 check dlink-sampled grep -q "^{\"pid\":$a," "$TMPD/dlink"
-check dlink-fifo-not-opened [ ! -e "$TMPD/dl1.opened" ]
-check dlink-symlink-not-opened [ ! -e "$TMPD/dl2.opened" ]
-# release the writers
-cat "$TMPD/dl1/wd" "$TMPD/secret" >/dev/null
-wait $w1 $w2
+dlink_check dlink
+dlink_release
 
 # ---- a debug link to a device: looked at (O_PATH), never opened, as opensnoop sees it
 

@@ -113,11 +113,7 @@ done
 "$PROGS/mkelf" huge "$HP" "$TMPD/huge" 500000 4096 || fail huge-made "mkelf failed"
 "$PROGS/mkelf" corrupt "$HP" "$TMPD/corrupt" || fail corrupt-made "mkelf failed"
 cp "$HP" "$TMPD/trunc.orig"
-mkdir -p "$TMPD/dl1" "$TMPD/dl2"
-"$PROGS/mkelf" link "$HP" "$TMPD/dl1/prog" wd && "$PROGS/mkelf" link "$HP" "$TMPD/dl2/prog" wd ||
-	fail dlink-made "mkelf failed"
-mkfifo "$TMPD/dl1/wd" "$TMPD/secret"
-ln -s "$TMPD/secret" "$TMPD/dl2/wd"
+dlink_make || fail dlink-made "mkelf or mkfifo failed"
 # mount namespaces: the program's file is on a tmpfs of its own namespace; the host has
 # another program under the same name
 ns=
@@ -137,19 +133,12 @@ for t in stackcount trace; do
 	cp "$TMPD/trunc.orig" "$TMPD/trunc.new" && mv "$TMPD/trunc.new" "$TMPD/trunc"
 	ucase $t trunc : "head -c 3000 '$TMPD/trunc.orig' >'$TMPD/trunc'" "$TMPD/trunc" gate &&
 		unresolved $t-trunc
-	# debug links to a FIFO, directly and through a symlink: never opened (a writer blocks in
-	# open() until a reader comes, and marks it)
-	rm -f "$TMPD/dl1.opened" "$TMPD/dl2.opened"
-	(echo x >"$TMPD/dl1/wd" && touch "$TMPD/dl1.opened") &
-	w1=$!
-	(echo x >"$TMPD/secret" && touch "$TMPD/dl2.opened") &
-	w2=$!
+	# debug links to a FIFO, directly and through a symlink: never opened
+	dlink_arm
 	ucase $t dlink-fifo : : "$TMPD/dl1/prog" gate && unresolved $t-dlink-fifo
 	ucase $t dlink-symlink : : "$TMPD/dl2/prog" gate && unresolved $t-dlink-symlink
-	check $t-dlink-fifo-not-opened [ ! -e "$TMPD/dl1.opened" ]
-	check $t-dlink-symlink-not-opened [ ! -e "$TMPD/dl2.opened" ]
-	cat "$TMPD/dl1/wd" "$TMPD/secret" >/dev/null
-	wait $w1 $w2
+	dlink_check $t-dlink
+	dlink_release
 	# deleted and replaced by another program after exec: still its own symbols
 	cp "$HP" "$TMPD/gone.new" && mv "$TMPD/gone.new" "$TMPD/gone"
 	ucase $t replaced "rm -f '$TMPD/gone'; cp '$PP' '$TMPD/gone'" : "$TMPD/gone" gate &&
