@@ -10,12 +10,12 @@
 
 #include "attach.h"
 #include "err.h"
+#include "image.h"
 #include "linkset.h"
 #include "opts.h"
 #include "out.h"
 #include "probe_cli.h"
 #include "run.h"
-#include "image.h"
 #include "stackcount.h"
 #include "stackcount.skel.h"
 #include "stacks.h"

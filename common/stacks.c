@@ -12,9 +12,8 @@
 #include <bpf/bpf.h>
 #include <linux/types.h>
 
-#include "image.h"
-
 #include "flamegraph.h"
+#include "image.h"
 #include "json.h"
 #include "ksyms.h"
 #include "opts.h"
