@@ -15,12 +15,17 @@
  *   hostileprog leaf -w                 calls hostile_leaf(hostile_spin) from main, prints
  *                                       "left", exits at SIGUSR1
  *   hostileprog maxrss PROG ARG...      run PROG, then print "maxrss KB" on stderr
+ * SECS "sig" (spin, exec, memfd, reuse's first life): the spinner prints "waiting PID", sleeps until a first
+ * SIGUSR1, then spins until a second one and at least 0.5 s of its own CPU time (a hang guard
+ * ends it after 120 s): a test lets it run until the profiler has seen it, however slow or
+ * busy the machine, and it still spins long enough to be sampled there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,12 +54,53 @@ static void noop(void)
 }
 static void (*volatile keep_frame)(void) = noop;
 
+static volatile sig_atomic_t usr1;
+
+static void on_usr1(int sig)
+{
+	usr1++;
+}
+
+/* "sig" mode: SIGUSR1 stays blocked but while waiting in sigsuspend, so none is missed */
+static void hold(void)
+{
+	sigset_t block, wait;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &wait);
+	sigdelset(&wait, SIGUSR1);
+	signal(SIGUSR1, on_usr1);
+	printf("waiting %d\n", (int)getpid());
+	fflush(stdout);
+	while (usr1 < 1)
+		sigsuspend(&wait);
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+}
+
+static double cpu_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* secs < 0: until the second SIGUSR1 (see hold) and 0.5 s of CPU, or 120 s */
+static int spinning(double end, double cpu_end)
+{
+	if (end >= 0)
+		return now() < end;
+	return (usr1 < 2 || cpu_now() < cpu_end) && now() < -end;
+}
+
 /* each spinner calls through a pointer so that it keeps a frame of its own */
 #define SPINNER(name)								\
 	__attribute__((noinline)) void name(double secs)			\
 	{									\
-		double end = now() + secs;					\
-		while (now() < end) {						\
+		double end = secs < 0 ? -(now() + 120) : now() + secs;		\
+		double cpu_end = cpu_now() + 0.5;				\
+		while (spinning(end, cpu_end)) {				\
 			for (int i = 0; i < 100000; i++)			\
 				sink = sink * 6364136223846793005ul + 1;	\
 			keep_frame();						\
@@ -74,6 +120,8 @@ static int run_reuse(double secs, char **argv)
 	if (a < 0)
 		return 1;
 	if (!a) {
+		if (secs < 0)
+			hold();
 		hostile_first_life(secs);
 		_exit(0);
 	}
@@ -182,13 +230,18 @@ static int run_maxrss(char **argv)
 
 int main(int argc, char **argv)
 {
-	double secs = argc > 2 ? atof(argv[2]) : 1.0;
+	bool sig = argc > 2 && !strcmp(argv[2], "sig");
+	double secs = sig ? -1 : argc > 2 ? atof(argv[2]) : 1.0;
 
 	if (argc > 2 && !strcmp(argv[1], "spin")) {
+		if (sig)
+			hold();
 		hostile_spin(secs);
 		return 0;
 	}
 	if (argc > 3 && !strcmp(argv[1], "exec")) {
+		if (sig)
+			hold();
 		hostile_before_exec(secs);
 		execv(argv[3], argv + 3);
 		return 127;

@@ -7,6 +7,9 @@
 # the first sample, a pid reused (clone3 set_tid), and SIGHUP with --svg (report written, no
 # temporary file left).
 # Stacks are picked out of profile -j by the target's pid: other processes may run meanwhile.
+# No case depends on timing: each target is a "sig" spinner (see hostileprog.c) started before
+# profile and let go only once profile -v says it sampled it (its first-sample line), so a slow
+# or busy machine (an emulated guest) only makes a case take longer.
 . "$TESTLIB"
 HP=$PROGS/hostileprog
 PP=$PROGS/profprog
@@ -21,6 +24,39 @@ prof_stop() {
 	stop_tool INT
 }
 
+# held NAME COMMAND...: a sig spinner, its output in $TMPD/NAME.hp; sets HELD once it waits
+held() {
+	_hn=$1; shift
+	"$@" >"$TMPD/$_hn.hp" &
+	HELD=$!
+	wait_count "$TMPD/$_hn.hp" '^waiting' 1
+}
+
+# wait_count FILE REGEX N: until N lines of FILE match REGEX (a hang guard: 60 s)
+wait_count() {
+	_i=0
+	while [ "$(grep -c -- "$2" "$1" 2>/dev/null || :)" -lt "$3" ] && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+# images ERRFILE PID: how many images (start time, exec) of PID profile -v has sampled
+images() { sed -n "s/.*pid $2, start \([0-9]*\), exec \([0-9]*\): first sample.*/\1 \2/p" "$1" |
+	sort -u | wc -l; }
+
+# run_seen ERRFILE PID N: lets the held spinner PID spin until profile has sampled N images of
+# PID, then tells it to stop (it still spins 0.5 s of CPU: samples to show)
+run_seen() {
+	kill -USR1 "$2"
+	_i=0
+	while [ "$(images "$1" "$2")" -lt "$3" ] && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -USR1 "$2"
+}
+
 # stack_of FILE PID TEXT: a JSON stack of PID has a frame with TEXT
 stack_of() { grep "^{\"pid\":$2," "$1" | grep -qF -- "$3"; }
 
@@ -32,19 +68,27 @@ only_o_path() {
 }
 
 # ---- exec after the first sample: the new image gets its own snapshot (issue 12 item 1)
-prof_start exec -F 499 -U
-"$HP" exec 2 "$PP" 0.7 >/dev/null &
-x=$!
+held exec "$HP" exec sig "$HP" spin sig
+x=$HELD
+prof_start exec -v -F 499 -U
+run_seen "$TMPD/exec.err" $x 1
+wait_count "$TMPD/exec.hp" '^waiting' 2
+run_seen "$TMPD/exec.err" $x 2
 wait $x
 prof_stop
 check exec-exit-0 [ "$TOOL_RC" -eq 0 ]
 check exec-before-resolved stack_of "$TMPD/exec" $x '"hostile_before_exec+0x'
-check exec-after-resolved stack_of "$TMPD/exec" $x '"chain_leaf+0x'
-check exec-after-caller stack_of "$TMPD/exec" $x '"chain_d+0x'
+check exec-after-resolved stack_of "$TMPD/exec" $x '"hostile_spin+0x'
 
 # ---- pid reuse: a second process under the same pid has its own symbols (clone3 set_tid)
-prof_start reuse -F 499 -U
-"$HP" reuse 0.7 "$PP" 0.7 >"$TMPD/reuse.m" 2>"$TMPD/reuse.m.err"
+"$HP" reuse sig "$PP" 2 >"$TMPD/reuse.m" 2>"$TMPD/reuse.m.err" &
+r=$!
+wait_count "$TMPD/reuse.m" '^waiting' 1
+prof_start reuse -v -F 499 -U
+p=$(awk '$1 == "waiting" { print $2 }' "$TMPD/reuse.m")
+# the second process spins 2 s of CPU by itself: profile sees it long before it ends
+[ -z "$p" ] || run_seen "$TMPD/reuse.err" "$p" 1
+wait $r
 rc=$?
 prof_stop
 if [ $rc -eq 3 ]; then
@@ -61,11 +105,13 @@ fi
 
 # ---- 500k symbols sharing one 4 KB name: bounded memory (was 2 GB)
 if "$PROGS/mkelf" huge "$HP" "$TMPD/huge" 500000 4096; then
-	"$TMPD/huge" spin 3 &
-	h=$!
-	sleep 0.3
+	# spinning from before profile starts to after it ends
+	held huge "$TMPD/huge" spin sig
+	h=$HELD
+	kill -USR1 $h
 	"$HP" maxrss "$BPFBOX" profile -j -U -F 199 2 >"$TMPD/huge.out" 2>"$TMPD/huge.err"
 	rc=$?
+	kill -USR1 $h
 	wait $h
 	kb=$(sed -n 's/^maxrss //p' "$TMPD/huge.err")
 	check huge-exit-0 [ $rc -eq 0 ]
@@ -78,12 +124,15 @@ fi
 # ---- files truncated by their owner while the report reads them: no SIGBUS, a report
 # (three of them: each reader starts on a whole file now and then, and is cut short later)
 if "$PROGS/mkelf" huge "$HP" "$TMPD/trunc.orig" 1000000 16; then
-	prof_start trunc -F 499 -U
 	tp=
 	for i in 1 2 3; do
 		cp "$TMPD/trunc.orig" "$TMPD/trunc$i.elf.new" && mv "$TMPD/trunc$i.elf.new" "$TMPD/trunc$i.elf"
-		"$TMPD/trunc$i.elf" spin 0.3 &
-		tp="$tp $!"
+		held trunc$i "$TMPD/trunc$i.elf" spin sig
+		tp="$tp $HELD"
+	done
+	prof_start trunc -v -F 499 -U
+	for t in $tp; do
+		run_seen "$TMPD/trunc.err" "$t" 1
 	done
 	# shellcheck disable=SC2086 # a list of pids
 	wait $tp
@@ -110,11 +159,13 @@ fi
 # blocks in open() until a reader opens the FIFO, so an open shows as the writer's mark.
 dlink_make || fail dlink-made "mkelf or mkfifo failed"
 dlink_arm
-prof_start dlink -F 499 -U
-"$TMPD/dl1/prog" spin 0.5 &
-a=$!
-"$TMPD/dl2/prog" spin 0.5 &
-b=$!
+held dl1 "$TMPD/dl1/prog" spin sig
+a=$HELD
+held dl2 "$TMPD/dl2/prog" spin sig
+b=$HELD
+prof_start dlink -v -F 499 -U
+run_seen "$TMPD/dlink.err" $a 1
+run_seen "$TMPD/dlink.err" $b 1
 wait $a $b
 prof_stop
 check dlink-exit-0 [ "$TOOL_RC" -eq 0 ]
@@ -127,11 +178,14 @@ dlink_release
 mkdir -p "$TMPD/dl3"
 "$PROGS/mkelf" link "$HP" "$TMPD/dl3/prog" dev
 mknod "$TMPD/dl3/dev" c 1 3
-prof_start dldev -F 499 -U
+held dl3 "$TMPD/dl3/prog" spin sig
+d=$HELD
+prof_start dldev -v -F 499 -U
 prof=$TOOL_PID
 if start_tool "$TMPD/dlos" opensnoop -j -e -p "$prof"; then
 	os=$TOOL_PID
-	"$TMPD/dl3/prog" spin 0.5
+	run_seen "$TMPD/dldev.err" $d 1
+	wait $d
 	TOOL_PID=$prof
 	prof_stop
 	check dldev-exit-0 [ "$TOOL_RC" -eq 0 ]
@@ -142,6 +196,9 @@ if start_tool "$TMPD/dlos" opensnoop -j -e -p "$prof"; then
 	check dldev-not-opened only_o_path "$TMPD/dlos.dev"
 else
 	fail dldev-opensnoop "$(cat "$TMPD/dlos.err")"
+	kill -USR1 $d
+	kill -USR1 $d
+	wait $d
 	TOOL_PID=$prof
 	prof_stop
 fi
@@ -149,10 +206,10 @@ fi
 # ---- the executable deleted and replaced after exec: still its own symbols
 # a copy renamed into place: no writer may still hold it when it is run
 cp "$HP" "$TMPD/gone.new" && mv "$TMPD/gone.new" "$TMPD/gone"
-prof_start replaced -F 499 -U
-"$TMPD/gone" spin 1 &
-g=$!
-sleep 0.4
+held replaced "$TMPD/gone" spin sig
+g=$HELD
+prof_start replaced -v -F 499 -U
+run_seen "$TMPD/replaced.err" $g 1
 rm -f "$TMPD/gone"
 cp "$PP" "$TMPD/gone.new" && mv "$TMPD/gone.new" "$TMPD/gone"
 wait $g
@@ -160,9 +217,11 @@ prof_stop
 check replaced-resolved stack_of "$TMPD/replaced" $g '"hostile_spin+0x'
 
 # ---- a memfd executable
-prof_start memfd -F 499 -U
-"$HP" memfd spin 0.7 &
-m=$!
+# held once it runs from the memfd: only that image runs under profile
+held memfd "$HP" memfd sig
+m=$HELD
+prof_start memfd -v -F 499 -U
+run_seen "$TMPD/memfd.err" $m 1
 wait $m
 prof_stop
 check memfd-resolved stack_of "$TMPD/memfd" $m '"hostile_spin+0x'
