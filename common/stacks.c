@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <linux/types.h>
 
+#include "err.h"
 #include "flamegraph.h"
 #include "image.h"
 #include "json.h"
@@ -153,7 +154,7 @@ bool stacks__image_record(struct stacks *st, const void *data, size_t len)
 	syms_cache__get_id(st->uc, &(struct syms_id){ .pid = (int)img.pid,
 						      .start_ns = img.start_ns,
 						      .exec_id = img.exec_id });
-	/* tests wait for this line before letting a target go (tests/run/*-hostile.sh) */
+	/* tests wait for this line before letting a target go (profile-hostile.sh) */
 	err_debug("pid %u, start %llu, exec %u: first sample, mappings kept", img.pid,
 		  (unsigned long long)img.start_ns, img.exec_id);
 	return true;
