@@ -15,10 +15,10 @@
  *   hostileprog leaf -w                 calls hostile_leaf(hostile_spin) from main, prints
  *                                       "left", exits at SIGUSR1
  *   hostileprog maxrss PROG ARG...      run PROG, then print "maxrss KB" on stderr
- * SECS "sig" (spin, exec, memfd, reuse's first life): the spinner prints "waiting PID", sleeps until a first
- * SIGUSR1, then spins until a second one and at least 0.5 s of its own CPU time (a hang guard
- * ends it after 120 s): a test lets it run until the profiler has seen it, however slow or
- * busy the machine, and it still spins long enough to be sampled there.
+ * SECS "sig" (spin, exec, reuse's first life): the spinner prints "waiting PID", sleeps until
+ * a first SIGUSR1, then spins until a second one and at least 0.5 s of its own CPU time (a
+ * hang guard ends it after 120 s): a test lets it run until the profiler has seen it, however
+ * slow or busy the machine, and it still spins long enough to be sampled there.
  */
 #define _GNU_SOURCE
 #include <errno.h>

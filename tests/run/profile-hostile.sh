@@ -35,7 +35,10 @@ held() {
 # wait_count FILE REGEX N: until N lines of FILE match REGEX (a hang guard: 60 s)
 wait_count() {
 	_i=0
-	while [ "$(grep -c -- "$2" "$1" 2>/dev/null || :)" -lt "$3" ] && [ $_i -lt 600 ]; do
+	while [ $_i -lt 600 ]; do
+		# no file yet (a background job's shell opens it) counts as no line
+		_n=$(grep -c -- "$2" "$1" 2>/dev/null)
+		[ "${_n:-0}" -ge "$3" ] && return 0
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -218,7 +221,7 @@ check replaced-resolved stack_of "$TMPD/replaced" $g '"hostile_spin+0x'
 
 # ---- a memfd executable
 # held once it runs from the memfd: only that image runs under profile
-held memfd "$HP" memfd sig
+held memfd "$HP" memfd spin sig
 m=$HELD
 prof_start memfd -v -F 499 -U
 run_seen "$TMPD/memfd.err" $m 1
