@@ -84,13 +84,27 @@ check exec-before-resolved stack_of "$TMPD/exec" $x '"hostile_before_exec+0x'
 check exec-after-resolved stack_of "$TMPD/exec" $x '"hostile_spin+0x'
 
 # ---- pid reuse: a second process under the same pid has its own symbols (clone3 set_tid)
-"$HP" reuse sig "$PP" 2 >"$TMPD/reuse.m" 2>"$TMPD/reuse.m.err" &
+# The second process (profprog, 120 s at most) is ended once profile has seen its own image:
+# a first-sample line of that pid with another exec count than the first life's.
+"$HP" reuse sig "$PP" 120 >"$TMPD/reuse.m" 2>"$TMPD/reuse.m.err" &
 r=$!
 wait_count "$TMPD/reuse.m" '^waiting' 1
 prof_start reuse -v -F 499 -U
 p=$(awk '$1 == "waiting" { print $2 }' "$TMPD/reuse.m")
-# the second process spins 2 s of CPU by itself: profile sees it long before it ends
-[ -z "$p" ] || run_seen "$TMPD/reuse.err" "$p" 1
+# exec counts ERRFILE PID: how many exec counts of PID profile -v has sampled
+execs() { sed -n "s/.*pid $2, start [0-9]*, exec \([0-9]*\): first sample.*/\1/p" "$1" |
+	sort -u | wc -l; }
+if [ -n "$p" ]; then
+	run_seen "$TMPD/reuse.err" "$p" 1
+	# until the second process was seen, or hostileprog ended (no clone3 set_tid here)
+	_i=0
+	while kill -0 $r 2>/dev/null && [ $_i -lt 600 ] &&
+		! { grep -q "^reused $p\$" "$TMPD/reuse.m" && [ "$(execs "$TMPD/reuse.err" "$p")" -ge 2 ]; }; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	! grep -q "^reused $p\$" "$TMPD/reuse.m" || kill "$p" 2>/dev/null
+fi
 wait $r
 rc=$?
 prof_stop
