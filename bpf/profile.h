@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* profile: the sample key and the new-process record, shared by the kernel and user sides. */
+/* profile: the sample key, shared by the kernel and user sides (images: image.h). */
 #ifndef BPFBOX_PROFILE_H
 #define BPFBOX_PROFILE_H
 
@@ -23,16 +23,6 @@ struct profile_key {
 	__s32 kernel_err;
 	__u32 exec_id;			/* execs so far (self_exec_id): each image its own symbols */
 	char comm[PROFILE_COMM_LEN];
-};
-
-/*
- * Sent at the first sample of each process image (a new process, or one that exec'ed), so
- * that its mappings are read while it lives.
- */
-struct profile_event {
-	__u64 start_ns;
-	__u32 pid;
-	__u32 exec_id;
 };
 
 #endif

@@ -4,6 +4,7 @@
 #include "stackcount.h"
 #include "stackhash.bpf.h"
 #include "probe_shell.h"
+#include "image.bpf.h"
 
 const volatile bool user_stacks = true;
 const volatile bool kernel_stacks = true;
@@ -18,29 +19,20 @@ struct {
 } counts SEC(".maps");
 
 /*
- * A process whose user stack each stored stack came from: without -P stacks of several
- * processes share a key, yet their user frames still need some process's mappings.
+ * The process image each stored user stack came from: without -P stacks of several processes
+ * share a key, yet their user frames still need some image's mappings.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
-	__type(value, __u32);
-} stack_pids SEC(".maps");
-
-/* Processes already announced to user space (LRU: a full table must not announce forever). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, __u8);
-} seen SEC(".maps");
+	__type(value, struct image_id);
+} stack_images SEC(".maps");
 
 static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)
 {
 	struct stackcount_key key = {};
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u8 yes = 1;
 
 	if (per_process) {
 		key.pid = tgid;
@@ -50,13 +42,11 @@ static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell
 	key.kernel_err = kernel_stacks ? take_stack(ctx, 0, &key.kernel_stack) : -EFAULT_;
 
 	if (tgid && !key.user_err) {
-		bpf_map_update_elem(&stack_pids, &key.user_stack, &tgid, BPF_NOEXIST);
-		if (!bpf_map_lookup_elem(&seen, &tgid) &&
-		    !bpf_map_update_elem(&seen, &tgid, &yes, BPF_NOEXIST)) {
-			struct stackcount_event e = { .pid = tgid };
+		struct image_id img;
 
-			emit(&e, sizeof(e));
-		}
+		image_current(&img);
+		bpf_map_update_elem(&stack_images, &key.user_stack, &img, BPF_NOEXIST);
+		image_announce(&img);
 	}
 
 	count_key(&counts, &key);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* stackcount: the counted key and the first-sight record, shared by both sides. */
+/* stackcount: the counted key, shared by both sides (images: image.h). */
 #ifndef BPFBOX_STACKCOUNT_H
 #define BPFBOX_STACKCOUNT_H
 
@@ -14,11 +14,6 @@ struct stackcount_key {
 	__s32 kernel_err;
 	__u32 pad;
 	char comm[STACKCOUNT_COMM_LEN];
-};
-
-/* Sent once per process at its first user stack, so its mappings are read while it lives. */
-struct stackcount_event {
-	__u32 pid;
 };
 
 #endif

@@ -3,12 +3,14 @@
 #include "common.bpf.h"
 #include <bpf/usdt.bpf.h>
 #include "exprvm.bpf.h"
+#include "image.bpf.h"
 
 /* -L (thread id), --uid, and trace's own process (left out unless -S): -1 = off */
 const volatile __s64 trace_tid = -1;
 const volatile __s64 trace_uid = -1;
 const volatile __s64 trace_self = -1;
 const volatile bool trace_cgroup = false;	/* -c: only tasks under cgroup_map[0] */
+const volatile bool trace_user_syms = false;	/* -U or %U: events need their image's mappings */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
@@ -56,6 +58,13 @@ static __always_inline int trace_hit(void *ctx, __u32 id, const enum probe_shell
 	st->ev.kstack = pr->stack & XVM_STACK_K ? bpf_get_stackid(ctx, &stacks, 0) : -1;
 	st->ev.ustack = pr->stack & XVM_STACK_U ?
 			bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK) : -1;
+	if (trace_user_syms) {
+		struct image_id img;
+
+		/* ahead of the event: its process may have exited by the time it is printed */
+		image_current(&img);
+		image_announce(&img);
+	}
 	emit(&st->ev, pr->nstr ? sizeof(st->ev) : XVM_EVENT_NOSTR);
 	return 0;
 }

@@ -27,7 +27,6 @@
 #include "syms.h"
 
 _Static_assert(sizeof(struct profile_key) == 56, "profile_key layout");
-_Static_assert(sizeof(struct profile_event) == 16, "profile_event layout");
 
 #define CPUS_MAX 4096
 
@@ -230,16 +229,10 @@ static int attach_cpus(struct prof *p)
 
 static int on_event(void *ctx, const void *data, size_t len)
 {
-	const struct profile_event *e = data;
 	struct prof *p = ctx;
 
 	/* first sight of a process image: keep its mappings, it may be gone by the report */
-	if (len < sizeof(*e))
-		return 0;
-	syms_cache__get_id(stacks__syms(p->st), &(struct syms_id){
-		.pid = (int)e->pid, .start_ns = e->start_ns, .exec_id = e->exec_id });
-	err_debug("pid %u, start %llu, exec %u: first sample, mappings kept", e->pid,
-		  (unsigned long long)e->start_ns, e->exec_id);
+	stacks__image_record(p->st, data, len);
 	return 0;
 }
 

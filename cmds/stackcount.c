@@ -12,6 +12,7 @@
 #include "attach.h"
 #include "err.h"
 #include "flamegraph.h"
+#include "image.h"
 #include "linkset.h"
 #include "opts.h"
 #include "out.h"
@@ -113,7 +114,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* BCC's frame: "  [ADDR ]sym[+0xoff]", no module. */
-static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
+static void frame(struct sc *sc, bool kernel, const struct syms_id *image, uint64_t addr)
 {
 	FILE *f = out_file();
 	char buf[4096], *mod;
@@ -121,7 +122,7 @@ static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
 	if (kernel)
 		stacks__kframe(sc->st, addr, buf, sizeof(buf));
 	else
-		stacks__uframe(sc->st, pid, addr, buf, sizeof(buf));
+		stacks__uframe(sc->st, image, addr, buf, sizeof(buf));
 	mod = strstr(buf, " [");
 	if (mod)
 		*mod = '\0';
@@ -134,16 +135,17 @@ static void frame(struct sc *sc, bool kernel, uint32_t pid, uint64_t addr)
 	fputc('\n', f);
 }
 
-static void print_block(struct sc *sc, const struct entry *v, int nk, int nu, uint32_t upid)
+static void print_block(struct sc *sc, const struct entry *v, int nk, int nu,
+			const struct syms_id *image)
 {
 	bool k = !v->k.kernel_err, u = !v->k.user_err;
 
 	for (int i = 0; k && i < nk; i++)
-		frame(sc, true, 0, sc->ips[i]);
+		frame(sc, true, NULL, sc->ips[i]);
 	if (o.delimited && k && u)
 		out_note("    --\n");
 	for (int i = 0; u && i < nu; i++)
-		frame(sc, false, upid, sc->uips[i]);
+		frame(sc, false, image, sc->uips[i]);
 	/* hits whose stack walk found nothing (e.g. a user frame chain the kernel could not
 	 * read at that moment): counted, not dropped as BCC does */
 	if ((!k || !nk) && (!u || !nu))
@@ -156,7 +158,7 @@ static void print_block(struct sc *sc, const struct entry *v, int nk, int nu, ui
 static int report(struct sc *sc)
 {
 	int cfd = bpf_map__fd(sc->skel->maps.counts), sfd = bpf_map__fd(sc->skel->maps.stacks);
-	int pfd = bpf_map__fd(sc->skel->maps.stack_pids), missing = 0, err;
+	int ifd = bpf_map__fd(sc->skel->maps.stack_images), missing = 0, err;
 	struct entry *v;
 	bool full = false;
 	uint64_t t0 = now_ns_mono(), hits = 0;
@@ -176,7 +178,8 @@ static int report(struct sc *sc)
 	}
 	for (size_t i = 0; i < n && !out_closed(); i++) {
 		struct stackcount_key *k = &v[i].k;
-		uint32_t upid = k->pid;
+		struct syms_id image = { .pid = (int)k->pid };
+		struct image_id img;
 		int nk, nu;
 
 		/* -U/-K: the other side was never taken */
@@ -194,21 +197,24 @@ static int report(struct sc *sc)
 		}
 		nk = k->kernel_err ? 0 : stacks__read(sfd, k->kernel_stack, sc->ips, DEPTH);
 		nu = k->user_err ? 0 : stacks__read(sfd, k->user_stack, sc->uips, DEPTH);
-		/* without -P: the user frames in the mappings of a process that made them */
-		if (!upid && nu)
-			bpf_map_lookup_elem(pfd, &k->user_stack, &upid);
+		/* the user frames in the mappings of the image that made them (without -P: of
+		 * one of the processes that did) */
+		if (nu && !bpf_map_lookup_elem(ifd, &k->user_stack, &img) &&
+		    (!k->pid || img.pid == k->pid))
+			image = (struct syms_id){ .pid = (int)img.pid, .start_ns = img.start_ns,
+						  .exec_id = img.exec_id };
 		char comm[STACKCOUNT_COMM_LEN + 1];
 		struct stack_entry e = {
-			.comm = comm, .pid = upid, .count = v[i].count,
+			.comm = comm, .pid = (uint32_t)image.pid, .count = v[i].count,
 			.kips = sc->ips, .nk = nk, .kerr = k->kernel_err,
-			.uips = sc->uips, .nu = nu, .uerr = k->user_err };
+			.uips = sc->uips, .nu = nu, .uerr = k->user_err, .image = &image };
 
 		snprintf(comm, sizeof(comm), "%.*s", STACKCOUNT_COMM_LEN, k->comm);
 		/* stacks__print feeds the flame graph itself */
 		if (o.folded || opt_json) {
 			err = stacks__print(sc->st, &e);
 		} else {
-			print_block(sc, &v[i], nk, nu, upid);
+			print_block(sc, &v[i], nk, nu, &image);
 			err = stacks__flame(sc->st, &e);
 		}
 		sc->svg_bad |= err == -ENOMEM;
@@ -232,12 +238,10 @@ static int report(struct sc *sc)
 
 static int on_event(void *ctx, const void *data, size_t len)
 {
-	const struct stackcount_event *e = data;
 	struct sc *sc = ctx;
 
-	/* first sight of a process: keep its mappings for the report, it may be gone by then */
-	if (len >= sizeof(*e))
-		syms_cache__get(stacks__syms(sc->st), (int)e->pid);
+	/* first sight of a process image: keep its mappings, it may be gone by the report */
+	stacks__image_record(sc->st, data, len);
 	return 0;
 }
 
@@ -297,7 +301,9 @@ static int setup(struct sc *sc, const char *pattern)
 	skel->rodata->per_process = o.per_pid || o.p.pid >= 0;
 	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o.stack_storage);
 	bpf_map__set_max_entries(skel->maps.stacks, (uint32_t)o.stack_storage);
-	bpf_map__set_max_entries(skel->maps.stack_pids, (uint32_t)o.stack_storage);
+	bpf_map__set_max_entries(skel->maps.stack_images, (uint32_t)o.stack_storage);
+	if (o.kernel_only)	/* no user stacks: no images to tell apart */
+		bpf_map__set_max_entries(skel->maps.seen_images, 1);
 	bpf_map__set_value_size(skel->maps.stacks, DEPTH * sizeof(uint64_t));
 	skel->rodata->stack_bytes = DEPTH * sizeof(uint64_t);
 	/* only first-sight announcements travel through it: a few bytes per process */

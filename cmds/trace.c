@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +21,21 @@
 #include "expr_probe.h"
 #include "feature.h"
 #include "fsafe.h"
+#include "image.h"
 #include "linkset.h"
 #include "opts.h"
 #include "out.h"
 #include "probe_cli.h"
 #include "run.h"
-#include "strescape.h"
 #include "stacks.h"
+#include "strescape.h"
+#include "syms.h"
 #include "tp_format.h"
 #include "trace.skel.h"
 #include "trace_probe.h"
+
+/* image records (16 bytes) share the ring with events: no event is that short */
+_Static_assert(offsetof(struct xvm_event, str) > sizeof(struct image_id), "ring record sizes");
 
 static struct {
 	long pid, tid, uid, str_size, max_events, pages;
@@ -356,7 +362,7 @@ static void value_text(struct tr *tr, const struct tprobe *t, const struct xvm_e
 		return;
 	}
 	case 'U':
-		stacks__uframe(tr->stacks, ev->tgid, v, buf, size);
+		stacks__uframe(tr->stacks, &(struct syms_id){ .pid = (int)ev->tgid }, v, buf, size);
 		return;
 	}
 	buf[0] = '\0';
@@ -376,7 +382,8 @@ static void print_stack(struct tr *tr, const struct xvm_event *ev, int64_t id, b
 		return;
 	for (int i = 0; i < 127 && ips[i]; i++) {
 		if (user)
-			stacks__uframe(tr->stacks, ev->tgid, ips[i], buf, sizeof(buf));
+			stacks__uframe(tr->stacks, &(struct syms_id){ .pid = (int)ev->tgid },
+				       ips[i], buf, sizeof(buf));
 		else
 			stacks__kframe(tr->stacks, ips[i], buf, sizeof(buf));
 		if (o.address)
@@ -459,6 +466,12 @@ static int on_event(void *ctx, const void *data, size_t len)
 	const char *vp[XVM_VALS];
 	union out_val row[7];
 
+	/*
+	 * A process image's first sight, ahead of its first event: its snapshot is taken now.
+	 * Records come in order, so the newest image of a pid is the one of its events.
+	 */
+	if (stacks__image_record(tr->stacks, data, len))
+		return 0;
 	if (len < XVM_EVENT_NOSTR || ev->probe >= tr->nids)
 		return 0;
 	t = &tr->tp[tr->owner[ev->probe]];
@@ -645,6 +658,10 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->trace_self = o.self ? -1 : getpid();
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
 	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
+	tr.skel->rodata->trace_user_syms = o.ustack;
+	for (int i = 0; i < tr.ntp; i++)
+		for (int k = 0; k < tr.tp[i].p.nconv; k++)
+			tr.skel->rodata->trace_user_syms |= tr.tp[i].p.conv[k].conv == 'U';
 	bpf_map__set_max_entries(tr.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_probes, tr.nids);
 	bpf_map__set_max_entries(tr.skel->maps.xvm_lits, tr.nids * XVM_VALS);
@@ -661,6 +678,8 @@ int trace_main(int argc, char **argv)
 	}
 	if (!o.kstack && !o.ustack)
 		bpf_map__set_max_entries(tr.skel->maps.stacks, 1);
+	if (!tr.skel->rodata->trace_user_syms)
+		bpf_map__set_max_entries(tr.skel->maps.seen_images, 1);
 	/* the shells that step the expression VM with bpf_loop, else without (_steps) */
 	progs = expr_probe__bpf_loop(spec.name, &tr.loop) ? PROBE_CLI_PROGS(tr.skel) :
 		PROBE_CLI_PROGS_SFX(tr.skel, _steps);
@@ -699,6 +718,9 @@ int trace_main(int argc, char **argv)
 		goto out;
 	}
 	tr.stack_fd = bpf_map__fd(tr.skel->maps.stacks);
+	/* the named process is alive now: take its mappings before it can exit */
+	if (tr.skel->rodata->trace_user_syms && o.pid > 0)
+		syms_cache__get(stacks__syms(tr.stacks), (int)o.pid);
 	for (int i = 0; i < tr.ntp; i++) {
 		struct probe_cli_run *run = tr.tp[i].run;
 

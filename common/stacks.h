@@ -70,9 +70,18 @@ int stacks__flame(struct stacks *st, const struct stack_entry *e);
 int stacks__kernel_status(const struct stacks *st);
 
 /* Frame text as the multi-line form prints it, without indentation ("vfs_read+0x5 [kernel]",
- * "main+0x1a [prog]", "[unknown] [libc.so.6]"). */
+ * "main+0x1a [prog]", "[unknown] [libc.so.6]"); user frames in image's mappings (start_ns 0:
+ * the newest image of its pid). */
 void stacks__kframe(struct stacks *st, uint64_t addr, char *buf, size_t size);
-void stacks__uframe(struct stacks *st, uint32_t pid, uint64_t addr, char *buf, size_t size);
+void stacks__uframe(struct stacks *st, const struct syms_id *image, uint64_t addr, char *buf,
+		    size_t size);
+
+/*
+ * A first-sight record of the stack applets' rings (struct image_id, bpf/image.h): takes that
+ * process image's snapshot now, while it lives, so that its stacks still resolve after it
+ * exited. Returns true when data was one: no other record on those rings has its size.
+ */
+bool stacks__image_record(struct stacks *st, const void *data, size_t len);
 
 /*
  * The hashed stacks of bpf/stackhash.bpf.h. stacks__read copies stack `hash` from the stacks

@@ -233,3 +233,35 @@ block_device() {
 	[ -n "$DEV" ]
 }
 block_device_release() { [ -z "$LOOP" ] || losetup -d "$LOOP" 2>/dev/null; }
+
+# Debug links to FIFOs, for the symbolizer's hostile cases. dlink_make: $TMPD/dl1/prog and
+# $TMPD/dl2/prog, copies of hostileprog without symbols whose debug link "wd" is a FIFO in dl1,
+# and in dl2 a user's symlink to a root-only FIFO ($TMPD/secret). dlink_arm: a writer on each,
+# which blocks in open() until a reader comes, then leaves a mark. dlink_check PREFIX: no mark
+# (neither FIFO was opened). dlink_release: ends the writers.
+dlink_make() {
+	mkdir -p "$TMPD/dl1" "$TMPD/dl2"
+	"$PROGS/mkelf" link "$PROGS/hostileprog" "$TMPD/dl1/prog" wd &&
+		"$PROGS/mkelf" link "$PROGS/hostileprog" "$TMPD/dl2/prog" wd &&
+		mkfifo "$TMPD/dl1/wd" "$TMPD/secret" || return 1
+	chmod 600 "$TMPD/secret"
+	ln -s "$TMPD/secret" "$TMPD/dl2/wd"
+	chown -h nobody "$TMPD/dl2/wd" 2>/dev/null
+	return 0
+}
+dlink_arm() {
+	rm -f "$TMPD/dl1.opened" "$TMPD/dl2.opened"
+	(echo x >"$TMPD/dl1/wd" && touch "$TMPD/dl1.opened") &
+	_dlw1=$!
+	(echo x >"$TMPD/secret" && touch "$TMPD/dl2.opened") &
+	_dlw2=$!
+}
+dlink_check() {
+	check "$1-fifo-not-opened" [ ! -e "$TMPD/dl1.opened" ]
+	check "$1-symlink-not-opened" [ ! -e "$TMPD/dl2.opened" ]
+}
+dlink_release() {
+	kill "$_dlw1" "$_dlw2" 2>/dev/null
+	# (the shell's "Terminated" notes are not results)
+	wait "$_dlw1" "$_dlw2" 2>/dev/null
+}

@@ -6,12 +6,19 @@
  *   hostileprog reuse SECS PROG ARG...  a child spins in hostile_first_life and exits; then
  *                                       a new process gets its pid (clone3 set_tid) and execs
  *                                       PROG; prints "reused P" (exit 3: no set_tid here)
- *   hostileprog memfd SECS              re-run this program from a memfd, spinning
+ *   hostileprog memfd ARG...            re-run this program from a memfd with ARG...
+ *   hostileprog gate [PROG ARG...] -w   prints "pid P" and "ready"; at a first SIGUSR1 calls
+ *                                       hostile_mark(hostile_spin) and prints "marked"; at a
+ *                                       second one calls hostile_leaf(hostile_spin) from
+ *                                       hostile_gate (one getppid(2) inside), then exits, or
+ *                                       execs PROG ARG... -w
+ *   hostileprog leaf -w                 calls hostile_leaf(hostile_spin) from main, prints
+ *                                       "left", exits at SIGUSR1
  *   hostileprog maxrss PROG ARG...      run PROG, then print "maxrss KB" on stderr
- * SECS "sig" (spin, exec, memfd, reuse's first life): the spinner prints "waiting PID", sleeps until a first
- * SIGUSR1, then spins until a second one and at least 0.5 s of its own CPU time (a hang guard
- * ends it after 120 s): a test lets it run until the profiler has seen it, however slow or
- * busy the machine, and it still spins long enough to be sampled there.
+ * SECS "sig" (spin, exec, reuse's first life): the spinner prints "waiting PID", sleeps until
+ * a first SIGUSR1, then spins until a second one and at least 0.5 s of its own CPU time (a
+ * hang guard ends it after 120 s): a test lets it run until the profiler has seen it, however
+ * slow or busy the machine, and it still spins long enough to be sampled there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -136,18 +143,71 @@ static int run_reuse(double secs, char **argv)
 	return b == a ? 0 : 3;
 }
 
-static int run_memfd(const char *secs)
+static int run_memfd(char **args)
 {
 	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), fd;
-	char *const args[] = { "hostileprog", "spin", (char *)secs, NULL };
 	struct stat st;
 
 	fd = (int)syscall(SYS_memfd_create, "hostile-memfd", 0);
 	if (in < 0 || fd < 0 || fstat(in, &st) ||
 	    sendfile(fd, in, NULL, (size_t)st.st_size) != st.st_size)
 		return 1;
+	args[0] = "hostileprog";
 	fexecve(fd, args, environ);
 	return 1;
+}
+
+/* Probe targets: each takes a function pointer, for trace's %U. */
+__attribute__((noinline)) void hostile_mark(void (*fn)(double))
+{
+	sink ^= (unsigned long)fn;
+	keep_frame();
+}
+
+__attribute__((noinline)) void hostile_leaf(void (*fn)(double))
+{
+	sink ^= (unsigned long)fn;
+	syscall(SYS_getppid);
+	keep_frame();
+}
+
+__attribute__((noinline)) static void hostile_gate(void)
+{
+	hostile_leaf(hostile_spin);
+	keep_frame();
+}
+
+/* Each step waits for the test's signal: the tools attach, stop or look in between. */
+static int run_gate(char **then)
+{
+	sigset_t usr1;
+	int sig;
+
+	/* blocked across the exec too: a signal meant for the next image waits for it */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (!then) {
+		hostile_leaf(hostile_spin);
+		printf("left\n");
+		fflush(stdout);
+		return sigwait(&usr1, &sig) ? 1 : 0;
+	}
+	printf("pid %d\nready\n", (int)getpid());
+	fflush(stdout);
+	if (sigwait(&usr1, &sig))
+		return 1;
+	hostile_mark(hostile_spin);
+	printf("marked\n");
+	fflush(stdout);
+	if (sigwait(&usr1, &sig))
+		return 1;
+	hostile_gate();
+	if (then[0] && strcmp(then[0], "-w")) {
+		execv(then[0], then);
+		return 127;
+	}
+	return 0;
 }
 
 static int run_maxrss(char **argv)
@@ -189,9 +249,13 @@ int main(int argc, char **argv)
 	if (argc > 3 && !strcmp(argv[1], "reuse"))
 		return run_reuse(secs, argv + 3);
 	if (argc > 2 && !strcmp(argv[1], "memfd"))
-		return run_memfd(argv[2]);
+		return run_memfd(argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "gate"))
+		return run_gate(argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "leaf"))
+		return run_gate(NULL);
 	if (argc > 2 && !strcmp(argv[1], "maxrss"))
 		return run_maxrss(argv + 2);
-	fprintf(stderr, "usage: hostileprog spin|exec|reuse|memfd|maxrss ...\n");
+	fprintf(stderr, "usage: hostileprog spin|exec|reuse|memfd|gate|leaf|maxrss ...\n");
 	return 2;
 }

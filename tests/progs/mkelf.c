@@ -4,6 +4,7 @@
  * program still runs (only section data is added or changed, never what exec loads).
  *   mkelf huge IN OUT N LEN   .symtab replaced by N function symbols sharing one LEN-byte name
  *   mkelf link IN OUT NAME    .symtab dropped, a .gnu_debuglink naming NAME added
+ *   mkelf corrupt IN OUT      .symtab's header points past the end of the file, at no strings
  * Little-endian ELF64 only (x86-64, arm64): what the tests run on.
  */
 #include <elf.h>
@@ -46,8 +47,8 @@ int main(int argc, char **argv)
 	struct stat st;
 	int fd, sym = -1, text = -1;
 
-	if (argc < 5)
-		die("usage: mkelf huge IN OUT N LEN | mkelf link IN OUT NAME");
+	if (argc < 4 || (strcmp(argv[1], "corrupt") && argc < 5))
+		die("usage: mkelf huge IN OUT N LEN | mkelf link IN OUT NAME | mkelf corrupt IN OUT");
 	fd = open(argv[2], O_RDONLY);
 	if (fd < 0 || fstat(fd, &st))
 		die("cannot read IN");
@@ -116,6 +117,10 @@ int main(int argc, char **argv)
 		/* stripped: the symbols must come from the debug file */
 		sh[sym].sh_type = SHT_NULL;
 		eh.e_shnum++;
+	} else if (!strcmp(argv[1], "corrupt")) {
+		sh[sym].sh_offset = 1ull << 62;
+		sh[sym].sh_size = 1ull << 40;
+		sh[sym].sh_link = 0xfff0;
 	} else {
 		die("unknown mode");
 	}

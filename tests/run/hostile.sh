@@ -105,7 +105,7 @@ for mode in text:"" folded:-f json:-j; do
 	check "symbol-${mode%%:*}-no-raw-esc" lacks "$TMPD/evil-${mode%%:*}" "$ESC"
 done
 # stackcount prints its own frame lines: the tick interrupts the spinning process
-sc=$(requires tracepoint,cookie) && sc=
+sc=$(requires tracepoint) && sc=
 if [ -z "$sc" ]; then
 	"$BPFBOX" stackcount -U -p $_ev -D 1 t:timer:hrtimer_expire_entry >"$TMPD/evil-sc" 2>&1
 	check symbol-stackcount-no-raw-esc lacks "$TMPD/evil-sc" "$ESC"

@@ -35,7 +35,10 @@ held() {
 # wait_count FILE REGEX N: until N lines of FILE match REGEX (a hang guard: 60 s)
 wait_count() {
 	_i=0
-	while [ "$(grep -c -- "$2" "$1" 2>/dev/null || :)" -lt "$3" ] && [ $_i -lt 600 ]; do
+	while [ $_i -lt 600 ]; do
+		# no file yet (a background job's shell opens it) counts as no line
+		_n=$(grep -c -- "$2" "$1" 2>/dev/null)
+		[ "${_n:-0}" -ge "$3" ] && return 0
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -81,13 +84,27 @@ check exec-before-resolved stack_of "$TMPD/exec" $x '"hostile_before_exec+0x'
 check exec-after-resolved stack_of "$TMPD/exec" $x '"hostile_spin+0x'
 
 # ---- pid reuse: a second process under the same pid has its own symbols (clone3 set_tid)
-"$HP" reuse sig "$PP" 2 >"$TMPD/reuse.m" 2>"$TMPD/reuse.m.err" &
+# The second process (profprog, 120 s at most) is ended once profile has seen its own image:
+# a first-sample line of that pid with another exec count than the first life's.
+"$HP" reuse sig "$PP" 120 >"$TMPD/reuse.m" 2>"$TMPD/reuse.m.err" &
 r=$!
 wait_count "$TMPD/reuse.m" '^waiting' 1
 prof_start reuse -v -F 499 -U
 p=$(awk '$1 == "waiting" { print $2 }' "$TMPD/reuse.m")
-# the second process spins 2 s of CPU by itself: profile sees it long before it ends
-[ -z "$p" ] || run_seen "$TMPD/reuse.err" "$p" 1
+# exec counts ERRFILE PID: how many exec counts of PID profile -v has sampled
+execs() { sed -n "s/.*pid $2, start [0-9]*, exec \([0-9]*\): first sample.*/\1/p" "$1" |
+	sort -u | wc -l; }
+if [ -n "$p" ]; then
+	run_seen "$TMPD/reuse.err" "$p" 1
+	# until the second process was seen, or hostileprog ended (no clone3 set_tid here)
+	_i=0
+	while kill -0 $r 2>/dev/null && [ $_i -lt 600 ] &&
+		! { grep -q "^reused $p\$" "$TMPD/reuse.m" && [ "$(execs "$TMPD/reuse.err" "$p")" -ge 2 ]; }; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	! grep -q "^reused $p\$" "$TMPD/reuse.m" || kill "$p" 2>/dev/null
+fi
 wait $r
 rc=$?
 prof_stop
@@ -157,16 +174,8 @@ fi
 
 # ---- debug links to a FIFO, directly and through a user's symlink: never opened. A writer
 # blocks in open() until a reader opens the FIFO, so an open shows as the writer's mark.
-mkdir -p "$TMPD/dl1" "$TMPD/dl2"
-"$PROGS/mkelf" link "$HP" "$TMPD/dl1/prog" wd && "$PROGS/mkelf" link "$HP" "$TMPD/dl2/prog" wd
-mkfifo "$TMPD/dl1/wd" "$TMPD/secret"
-chmod 600 "$TMPD/secret"
-ln -s "$TMPD/secret" "$TMPD/dl2/wd"
-chown -h nobody "$TMPD/dl2/wd" 2>/dev/null
-(echo x >"$TMPD/dl1/wd" && touch "$TMPD/dl1.opened") &
-w1=$!
-(echo x >"$TMPD/secret" && touch "$TMPD/dl2.opened") &
-w2=$!
+dlink_make || fail dlink-made "mkelf or mkfifo failed"
+dlink_arm
 held dl1 "$TMPD/dl1/prog" spin sig
 a=$HELD
 held dl2 "$TMPD/dl2/prog" spin sig
@@ -178,11 +187,8 @@ wait $a $b
 prof_stop
 check dlink-exit-0 [ "$TOOL_RC" -eq 0 ]
 check dlink-sampled grep -q "^{\"pid\":$a," "$TMPD/dlink"
-check dlink-fifo-not-opened [ ! -e "$TMPD/dl1.opened" ]
-check dlink-symlink-not-opened [ ! -e "$TMPD/dl2.opened" ]
-# release the writers
-cat "$TMPD/dl1/wd" "$TMPD/secret" >/dev/null
-wait $w1 $w2
+dlink_check dlink
+dlink_release
 
 # ---- a debug link to a device: looked at (O_PATH), never opened, as opensnoop sees it
 
@@ -229,7 +235,7 @@ check replaced-resolved stack_of "$TMPD/replaced" $g '"hostile_spin+0x'
 
 # ---- a memfd executable
 # held once it runs from the memfd: only that image runs under profile
-held memfd "$HP" memfd sig
+held memfd "$HP" memfd spin sig
 m=$HELD
 prof_start memfd -v -F 499 -U
 run_seen "$TMPD/memfd.err" $m 1

@@ -18,10 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <linux/types.h>
 
 #include "elfsym.h"
 #include "fsafe.h"
+#include "image.h"
 #include "ksyms.h"
+#include "stacks.h"
 #include "syms.h"
 
 static char fixd[4096];
@@ -931,18 +934,13 @@ static void test_churn_bounded(void **state)
 }
 
 /* Snapshots per image: a pid announced with another start time is another process. */
-static void test_image_keys(void **state)
+/* The start time of pid as the kernel side reads it (boot time, ns), from /proc/PID/stat. */
+static uint64_t start_ns_of(int pid)
 {
-	struct syms_cache *c = syms_cache__new(0);
-	struct child ch;
-	struct syms *s, *t;
-	struct syms_id id;
 	char path[64], buf[1024], *p;
-	unsigned long long ticks;
 	FILE *f;
 
-	spawn(&ch, fix("fix_pie"));
-	snprintf(path, sizeof(path), "/proc/%d/stat", ch.pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(buf, sizeof(buf), f));
@@ -951,9 +949,18 @@ static void test_image_keys(void **state)
 	for (int field = 2; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	assert_non_null(p);
-	ticks = strtoull(p + 1, NULL, 10);
-	id = (struct syms_id){ .pid = ch.pid, .start_ns = ticks * (1000000000ull /
-				(unsigned long long)sysconf(_SC_CLK_TCK)), .exec_id = 7 };
+	return strtoull(p + 1, NULL, 10) * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+static void test_image_keys(void **state)
+{
+	struct syms_cache *c = syms_cache__new(0);
+	struct child ch;
+	struct syms *s, *t;
+	struct syms_id id;
+
+	spawn(&ch, fix("fix_pie"));
+	id = (struct syms_id){ .pid = ch.pid, .start_ns = start_ns_of(ch.pid), .exec_id = 7 };
 	s = syms_cache__get_id(c, &id);
 	assert_non_null(s);
 	expect_usym(s, addr_of(&ch, "fix_alpha"), "fix_alpha", "fix_pie");
@@ -970,6 +977,35 @@ static void test_image_keys(void **state)
 	assert_int_equal(errno, ESRCH);
 	reap(&ch);
 	syms_cache__free(c);
+}
+
+/* The applets' first-sight records: the image is snapshotted then, and resolves after exit. */
+static void test_image_record(void **state)
+{
+	struct stacks *st = stacks__new(&(struct stacks_opts){ 0 });
+	struct syms_stats stats;
+	struct image_id img;
+	struct child ch;
+	char buf[256];
+
+	assert_non_null(st);
+	spawn(&ch, fix("fix_pie"));
+	img = (struct image_id){ .pid = (uint32_t)ch.pid, .start_ns = start_ns_of(ch.pid),
+				 .exec_id = 3 };
+	/* only records of exactly that size are images */
+	assert_false(stacks__image_record(st, &img, sizeof(img) - 1));
+	syms_cache__stats(stacks__syms(st), &stats);
+	assert_int_equal(stats.pids, 0);
+	assert_true(stacks__image_record(st, &img, sizeof(img)));
+	reap(&ch);
+	stacks__uframe(st, &(struct syms_id){ .pid = ch.pid }, addr_of(&ch, "fix_beta") + 1, buf,
+		       sizeof(buf));
+	assert_string_equal(buf, "fix_beta+0x1 [fix_pie]");
+	stacks__uframe(st, &(struct syms_id){ .pid = ch.pid, .start_ns = img.start_ns,
+					      .exec_id = 3 }, addr_of(&ch, "fixlib_gamma") + 1,
+		       buf, sizeof(buf));
+	assert_string_equal(buf, "fixlib_gamma+0x1 [libfix.so]");
+	stacks__free(st);
 }
 
 static size_t vdso_size(const unsigned char *base)
@@ -1042,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_read_once),
 		cmocka_unit_test(test_churn_bounded),
 		cmocka_unit_test(test_image_keys),
+		cmocka_unit_test(test_image_record),
 		cmocka_unit_test(test_vdso),
 	};
 	ssize_t n = readlink("/proc/self/exe", fixd, sizeof(fixd) - 16);
