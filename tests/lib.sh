@@ -265,3 +265,11 @@ dlink_release() {
 	# (the shell's "Terminated" notes are not results)
 	wait "$_dlw1" "$_dlw2" 2>/dev/null
 }
+
+# prog_stats PID (benchmarks, with kernel.bpf_stats_enabled=1): "RUN_TIME_NS RUN_CNT" summed over the BPF programs PID holds
+prog_stats() {
+	for f in /proc/"$1"/fdinfo/*; do
+		awk '$1 == "run_time_ns:" { t = $2 } $1 == "run_cnt:" { c = $2 }
+			END { if (c != "") print t, c }' "$f" 2>/dev/null
+	done | awk '{ t += $1; c += $2 } END { print t + 0, c + 0 }'
+}

@@ -16,6 +16,8 @@
 # SC_SECS (default 3), PARTS (default 123: which of the three to run).
 set -u
 BPFBOX=$1
+# prog_stats
+. "$(dirname "$0")/../lib.sh"
 BIN=$(dirname "$BPFBOX")/bench
 CALLS=${CALLS:-2000000}
 BT_TIMEOUT=${BT_TIMEOUT:-60}
@@ -59,14 +61,6 @@ stop() {
 	wait "$TP"
 	DOWN=$(($(ms) - _t0))
 	TP=
-}
-
-# prog_stats PID: "RUN_TIME_NS RUN_CNT" summed over the BPF programs PID holds
-prog_stats() {
-	for f in /proc/"$1"/fdinfo/*; do
-		awk '$1 == "run_time_ns:" { t = $2 } $1 == "run_cnt:" { c = $2 }
-			END { if (c != "") print t, c }' "$f" 2>/dev/null
-	done | awk '{ t += $1; c += $2 } END { print t + 0, c + 0 }'
 }
 
 # ---- 1. all of libc

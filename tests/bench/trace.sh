@@ -56,14 +56,6 @@ stop() {
 	TP=
 }
 
-# prog_stats PID: "RUN_TIME_NS RUN_CNT" summed over the BPF programs PID holds
-prog_stats() {
-	for f in /proc/"$1"/fdinfo/*; do
-		awk '$1 == "run_time_ns:" { t = $2 } $1 == "run_cnt:" { c = $2 }
-			END { if (c != "") print t, c }' "$f" 2>/dev/null
-	done | awk '{ t += $1; c += $2 } END { print t + 0, c + 0 }'
-}
-
 # cost NAME READY-REGEX CMD...: CMD's BPF nanoseconds per sys_enter_close event over CALLS
 # close() calls, appended to $TMPD/NAME
 cost() {
