@@ -514,10 +514,11 @@ out:
 	profile_bpf__destroy(p->skel);
 	/* the graph is kept only from a run that ended well and wrote it whole */
 	err = flamegraph_file__close(&p->svg, !rc && !p->svg_bad);
-	if (err && !rc) {
+	if (err && !rc)
 		err_msg("writing %s: %s", o.svg, strerror(-err));
+	/* a graph that could not be written whole (said where it failed) fails the run */
+	if (!rc && (err || p->svg_bad))
 		rc = 1;
-	}
 	flamegraph__free(p->fg);
 	stacks__free(p->st);
 	free(p);

@@ -388,10 +388,11 @@ out:
 	stackcount_bpf__destroy(sc.skel);
 	/* the graph is kept only from a run that ended well and wrote it whole */
 	err = flamegraph_file__close(&sc.svg, !rc && !sc.svg_bad);
-	if (err && !rc) {
+	if (err && !rc)
 		err_msg("writing %s: %s", o.svg, strerror(-err));
+	/* a graph that could not be written whole (said where it failed) fails the run */
+	if (!rc && (err || sc.svg_bad))
 		rc = 1;
-	}
 	flamegraph__free(sc.fg);
 	stacks__free(sc.st);
 	return rc;
