@@ -65,18 +65,25 @@ json_counts() {
 		awk '{ s += $1 } END { print s + 0 }')" = "$2" ]
 }
 
-# svg_chain FILE COUNT CALLER CALLEE: the flame graph's CALLEE frames that sit right on a
-# CALLER frame add up to COUNT (frames are written root first, each with its depth)
+# svg_chain FILE COUNT CALLER CALLEE [COMM]: the flame graph's CALLEE frames that sit right on
+# a CALLER frame, and the stacks the kernel could not walk (hits of the root, or of the process
+# name COMM with -P, with no frame above them: "[Missed Stack]" in text), add up to COUNT
+# (frames are written root first, depth first, each with its depth)
 svg_chain() {
-	awk -v c="$2" -v caller="$3" -v callee="$4" '
+	awk -v c="$2" -v caller="$3" -v callee="$4" -v comm="${5:-}" '
 		/^<g data-s=/ {
 			d = $0; sub(/.*data-d="/, "", d); sub(/".*/, "", d)
 			n = $0; sub(/.*data-n="/, "", n); sub(/".*/, "", n)
 			t = $0; sub(/.*<title>/, "", t); sub(/ \([0-9]+ hits, [^)]*\)<\/title>.*/, "", t)
 			at[d] = t
+			k++; node[d] = k; hits[k] = n; top[k] = d == 0 || (d == 1 && t == comm)
+			if (d > 0) kids[node[d - 1]] += n
 			if (t == callee && d > 0 && at[d - 1] == caller) sum += n
 		}
-		END { exit !(sum == c) }' "$1"
+		END {
+			for (i = 1; i <= k; i++) if (top[i]) missed += hits[i] - kids[i]
+			exit !(sum > 0 && sum + missed == c)
+		}' "$1"
 }
 
 # svg_roots FILE: the names of the frames right above the flame graph's root, one per line
@@ -124,7 +131,7 @@ if r=$(requires uprobe); then
 	for sig in TERM HUP; do
 		SC_SIG=$sig sc_case "svg$sig" "$CP:countlib_tick" "$CP" $N 0 0 0 -- -P -f --svg "$TMPD/$sig.svg"
 		SC_SIG=
-		shown "svg$sig-caller-callee" "$TMPD/$sig.svg" svg_chain "$TMPD/$sig.svg" $N count_worker countlib_tick
+		shown "svg$sig-caller-callee" "$TMPD/$sig.svg" svg_chain "$TMPD/$sig.svg" $N count_worker countlib_tick countprog
 		check "svg$sig-comm-root" [ "$(svg_roots "$TMPD/$sig.svg")" = countprog ]
 		check "svg$sig-folded-too" folded "$TMPD/svg$sig" $N ";count_worker;countlib_tick"
 		check "svg$sig-no-temporary" no_temp "$TMPD/$sig.svg"
