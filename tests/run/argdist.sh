@@ -176,16 +176,7 @@ X=
 "$BPFBOX" argdist >"$TMPD/none.out" 2>"$TMPD/none.err"
 check none-exit-1 [ $? -eq 1 ]
 check none-message has "$TMPD/none.err" "argdist: at least one specifier is required"
-bad() {
-	"$BPFBOX" argdist "$2" "$3" >"$TMPD/bad.out" 2>"$TMPD/bad.err"
-	_rc=$?
-	if [ $_rc -eq 2 ] && [ "$(wc -l <"$TMPD/bad.err")" -eq 1 ] && [ ! -s "$TMPD/bad.out" ] &&
-		grep -qF -- "$4" "$TMPD/bad.err"; then
-		pass "bad-$1"
-	else
-		fail "bad-$1" "rc=$_rc, stderr: $(cat "$TMPD/bad.err"), want '$4'"
-	fi
-}
+bad() { usage_case "bad-$1" "$4" argdist "$2" "$3"; }
 bad parens -C 't:sched:sched_switch' 'function must be written name(...)'
 bad hist-expr -H 't:sched:sched_switch()' 'histograms must have expr'
 bad hist-two -H 't:sched:sched_switch():int,int:args->prev_pid,args->next_pid' 'histograms need exactly one expression'
