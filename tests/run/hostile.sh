@@ -98,7 +98,12 @@ check exec-no-raw-esc lacks "$TMPD/ex" "$ESC"
 
 # profile: symbol names come from ELF files other users write
 "$H" evilsym "$TMPD" & _ev=$!
-sleep 0.3
+# profile must see the renamed copy, not the process before its exec (a hang guard only: 60 s)
+_i=0
+while [ "$(readlink "/proc/$_ev/exe")" != "$TMPD/evilsym-bin" ] && [ $_i -lt 600 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
 evil='ev\x1b[2J\n\ril\tsym\x7f\xffabc'
 for mode in text:"" folded:-f json:-j; do
 	"$BPFBOX" profile ${mode#*:} -p $_ev 1 >"$TMPD/evil-${mode%%:*}" 2>&1
@@ -235,8 +240,14 @@ mkfifo "$TMPD/nsgo"
 if unshare -m sh -c 'read x <"$0"; exec "$1" open "$2"' "$TMPD/nsgo" "$H" "$TMPD/ns-inside" &
 then
 	_ns=$!
-	sleep 0.3
-	ino=$(stat -L -c %i "/proc/$_ns/ns/mnt" 2>/dev/null)
+	# until unshare has made the namespace (then it waits on the FIFO); a hang guard of 60 s
+	own=$(stat -L -c %i /proc/self/ns/mnt)
+	_i=0
+	while ino=$(stat -L -c %i "/proc/$_ns/ns/mnt" 2>/dev/null) && [ "$ino" = "$own" ] &&
+	      [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
 	if [ -n "$ino" ] && [ "$ino" != "$(stat -L -c %i /proc/self/ns/mnt)" ]; then
 		"$H" pinmap "$BPFD/ns" hash 8 8 "$ino"
 		start_tool "$TMPD/nso" opensnoop --mntnsmap "$BPFD/ns"
