@@ -18,11 +18,12 @@ block() {
 		END { for (i = 1; i <= n; i++) print r[i] }' "$1"
 }
 
-# next_print FILE: waits (10 s at most) until argdist has begun one more print in FILE
+# next_print FILE: waits until argdist has begun one more print in FILE (a hang guard: 60 s)
 next_print() {
 	_p=$(grep -c '^\[' "$1")
 	_i=0
-	while [ "$(grep -c '^\[' "$1")" -le "$_p" ] && [ $_i -lt 100 ]; do
+	while [ "$(grep -c '^\[' "$1")" -le "$_p" ] && [ $_i -lt 600 ] &&
+	      kill -0 "$TOOL_PID" 2>/dev/null; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
