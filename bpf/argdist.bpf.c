@@ -6,6 +6,8 @@
 #include "argdist.h"
 
 const volatile __s64 agg_tid = -1;	/* -t */
+/* counts' key, sized by user space to what the specifiers need, reaches str */
+const volatile bool agg_key_str = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -75,19 +77,23 @@ static __always_inline int argdist_hit(void *ctx, __u32 id, const enum probe_she
 	}
 	if (ap->entry == 2)
 		bpf_map_delete_elem(&xvm_entries, &pt);
-	__builtin_memset(k, 0, sizeof(*k));
+	/* the key's bytes up to its size: no more written, none left from an earlier key */
 	k->probe = ap->spec;
+	k->pad = 0;
 	if (ap->hist) {
 		k->val[0] = log2_slot(st->ev.val[0]);
+		for (int i = 1; i < AGG_VALS; i++)
+			k->val[i] = 0;
 	} else {
 		for (int i = 0; i < AGG_VALS; i++)
-			if (i < ap->nvals)
-				k->val[i] = st->ev.val[i];
-		if (ap->str_slot >= 0) {
-			k->val[ap->str_slot & (AGG_VALS - 1)] = 0;
-			bpf_probe_read_kernel_str(k->str, AGG_STR,
-						  st->ev.str[ap->str_slot & (XVM_VALS - 1)]);
-		}
+			k->val[i] = i < ap->nvals ? st->ev.val[i] : 0;
+	}
+	if (agg_key_str)
+		__builtin_memset(k->str, 0, sizeof(k->str));
+	if (!ap->hist && ap->str_slot >= 0) {
+		k->val[ap->str_slot & (AGG_VALS - 1)] = 0;
+		bpf_probe_read_kernel_str(k->str, AGG_STR,
+					  st->ev.str[ap->str_slot & (XVM_VALS - 1)]);
 	}
 	n = bpf_map_lookup_elem(&counts, k);
 	if (n)

@@ -3,7 +3,9 @@
  * The expression VM's interpreter (DESIGN §6): one op per call of a global subprogram, which
  * the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+) or, without it,
  * by a bounded loop of calls (xvm_run). State lives in a per-CPU map; the shell (xvm_run) fills the
- * arguments first. The includer has common.bpf.h.
+ * arguments first. A probe's leading fused ops (a record field compared with a constant, a
+ * field stored as a value, the end) run inline in the shell before any step call: the
+ * commonest filters and values cost no call and no stack. The includer has common.bpf.h.
  */
 #ifndef BPFBOX_EXPRVM_BPF_H
 #define BPFBOX_EXPRVM_BPF_H
@@ -79,6 +81,38 @@ static __always_inline int xvm_read_str(void *dst, __u32 size, __u64 addr, __u8 
 
 #define XVM_MASK (XVM_STACK - 1)
 
+/* Leading ops xvm_run tries inline before stepping */
+#define XVM_INLINE 3
+
+enum xvm_fused_res { XVM_R_OTHER, XVM_R_NEXT, XVM_R_DROP, XVM_R_EMIT };
+
+/* The record's field at off: size bytes, extended as the op says. */
+static __always_inline __u64 xvm_ctx_field(const struct xvm_state *st, __u64 off, __u8 size,
+					   __u8 flags)
+{
+	__u64 a = 0;
+
+	bpf_probe_read_kernel(&a, size <= 8 ? size : 8, (void *)(st->ctx + off));
+	return xvm_ext(a, size, flags);
+}
+
+/* The ops that use neither the stack nor the pc, for xvm_run's inline prefix and xvm_step. */
+static __always_inline enum xvm_fused_res xvm_fused(struct xvm_state *st, __u8 code, __u8 size,
+						    __u8 flags, __u8 arg, __u32 off, __s64 imm)
+{
+	switch (code) {
+	case XVM_END:
+		return XVM_R_EMIT;
+	case XVM_FCTX:
+		return xvm_binop(arg, xvm_ctx_field(st, off, size, flags), imm) ? XVM_R_NEXT :
+		       XVM_R_DROP;
+	case XVM_OUTCTX:
+		st->ev.val[arg & (XVM_VALS - 1)] = xvm_ctx_field(st, imm, size, flags);
+		return XVM_R_NEXT;
+	}
+	return XVM_R_OTHER;
+}
+
 /* One op of the running probe's code; non-zero when the program has ended. */
 __noinline int xvm_step(__u32 key)
 {
@@ -98,10 +132,22 @@ __noinline int xvm_step(__u32 key)
 	op = *opp;
 	sp = st->sp;
 	st->pc++;
+	switch (xvm_fused(st, op.code, op.size, op.flags, op.arg, op.off, op.imm)) {
+	case XVM_R_OTHER:
+		break;
+	case XVM_R_NEXT:
+		return 0;
+	case XVM_R_DROP:
+		st->verdict = -1;
+		return 1;
+	case XVM_R_EMIT:
+		st->verdict = 1;
+		return 1;
+	}
 	/* ops that consume the top: pop it first */
 	if (op.code == XVM_LOAD || op.code == XVM_STRCMP || op.code == XVM_EXT ||
-	    op.code == XVM_FILTER || op.code == XVM_OUT || op.code == XVM_OUTSTR ||
-	    op.code >= XVM_LNOT) {
+	    op.code == XVM_FILTER || op.code == XVM_FCMP || op.code == XVM_OUT ||
+	    op.code == XVM_OUTSTR || op.code >= XVM_LNOT) {
 		if (!sp)
 			goto bad;
 		a = st->stack[--sp & XVM_MASK];
@@ -119,9 +165,6 @@ __noinline int xvm_step(__u32 key)
 		goto push;
 	}
 	switch (op.code) {
-	case XVM_END:
-		st->verdict = 1;
-		return 1;
 	case XVM_IMM:
 		a = op.imm;
 		goto push;
@@ -129,9 +172,7 @@ __noinline int xvm_step(__u32 key)
 		a = st->args[op.arg < XVM_ARGS ? op.arg : 0];
 		goto push;
 	case XVM_CTX:
-		a = 0;
-		bpf_probe_read_kernel(&a, op.size <= 8 ? op.size : 8, (void *)(st->ctx + op.imm));
-		a = xvm_ext(a, op.size, op.flags);
+		a = xvm_ctx_field(st, op.imm, op.size, op.flags);
 		goto push;
 	case XVM_DATALOC:
 		if (op.size) {
@@ -213,6 +254,9 @@ __noinline int xvm_step(__u32 key)
 		else
 			st->sp = sp - 1;
 		return 0;
+	case XVM_FCMP:
+		a = xvm_binop(op.arg, a, op.imm);
+		/* fall through */
 	case XVM_FILTER:
 		st->sp = sp;
 		if (!a) {
@@ -313,6 +357,25 @@ static __always_inline bool xvm_run(struct xvm_state *st, const struct xvm_probe
 	st->probe = id;
 	st->pc = st->sp = 0;
 	st->verdict = 0;
+	for (int i = 0; i < XVM_INLINE; i++) {
+		__u32 at = pr->base + i;
+		struct xvm_op *op = bpf_map_lookup_elem(&xvm_code, &at);
+
+		if (!op || i >= pr->nops)
+			return false;
+		switch (xvm_fused(st, op->code, op->size, op->flags, op->arg, op->off, op->imm)) {
+		case XVM_R_OTHER:
+			goto step;
+		case XVM_R_NEXT:
+			st->pc = i + 1;
+			continue;
+		case XVM_R_DROP:
+			return false;
+		case XVM_R_EMIT:
+			return true;
+		}
+	}
+step:
 	if (loop) {
 		bpf_loop(XVM_PROBE_OPS, xvm_loop_cb, NULL, 0);
 	} else {

@@ -8,7 +8,7 @@
 # usage: trace.sh BPFBOX   (helpers from `make bench` in $(dirname BPFBOX)/bench)
 # Environment: ROUNDS cost rounds (default 5), CALLS close() calls per round (default 500000),
 # RATE events/s (default 100000), SECONDS_LOAD seconds of it (default 3), RUNS startup runs
-# per tracer (default 11).
+# per tracer (default 11), PARTS which parts to run (default "cost rate start").
 set -eu
 BPFBOX=$1
 . "$(dirname "$0")/../lib.sh"
@@ -18,6 +18,9 @@ CALLS=${CALLS:-500000}
 RATE=${RATE:-100000}
 SECONDS_LOAD=${SECONDS_LOAD:-3}
 RUNS=${RUNS:-11}
+PARTS=${PARTS:-cost rate start}
+# part NAME: whether PARTS has NAME
+part() { case " $PARTS " in *" $1 "*) return 0;; esac; return 1; }
 for b in minxvm closeloop firstevent exectick; do
 	[ -x "$BIN/$b" ] || { echo "trace: $BIN/$b missing (run make bench)"; exit 1; }
 done
@@ -73,6 +76,7 @@ cost() {
 # 1. In-kernel cost per event (also through the bounded loop of kernels without bpf_loop). Every close(2) of closeloop is a sys_enter_close event on an fd
 # that is not open (1000000 and up): the filter drops each one (fd 77 never comes); the
 # histogram counts each one. Rounds alternate the tracers, medians are reported.
+if part cost; then
 has_bpftrace=
 command -v bpftrace >/dev/null 2>&1 && has_bpftrace=1
 : >"$TMPD/trace-filter" && : >"$TMPD/min-filter" && : >"$TMPD/bt-filter"
@@ -115,9 +119,11 @@ for f in trace-filter trace-filter-bounded min-filter bt-filter argdist-hist min
 	awk '{ printf " %s", $1 }' "$TMPD/$f"
 	echo
 done
+fi
 
 # 2. RATE events per second printed by trace: each close of closeloop at that rate matches and
 # prints its fd, to a file; every fd must come back once, and no loss be reported.
+if part rate; then
 n=$((RATE * SECONDS_LOAD))
 base=2000000
 start '^Ready\.$' "$BPFBOX" trace "t:syscalls:sys_enter_close (args->fd >= $base && args->fd < $((base + n))) \"%d\", args->fd"
@@ -138,10 +144,12 @@ fi
 echo "trace at $RATE events/s for $SECONDS_LOAD s (achieved $achieved/s): expected $n," \
 	"printed $seen, lost-event reports $reports (${lost:-0} events) (target: all printed," \
 	"none lost): $verdict"
+fi
 
 # 3. Start to first event: trace with a struct-member filter (the exec'ing task's parent,
 # through task_struct from the kernel's BTF) against execsnoop, both started while exectick
 # is exec'd every millisecond, alternating; the first run of each is not counted.
+part start || exit 0
 first() {
 	"$BIN/firstevent" "$BIN/exectick" "$@" 2>>"$TMPD/first.err" || {
 		echo "trace: no first event from $*: $(tail -n 1 "$TMPD/first.err")" >&2
