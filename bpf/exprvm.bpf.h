@@ -104,7 +104,7 @@ static __always_inline enum xvm_fused_res xvm_fused(struct xvm_state *st, __u8 c
 	case XVM_END:
 		return XVM_R_EMIT;
 	case XVM_FCTX:
-		return xvm_binop(arg, xvm_ctx_field(st, off, size, flags), imm) ? XVM_R_NEXT :
+		return xvm_cmp(arg, xvm_ctx_field(st, off, size, flags), imm) ? XVM_R_NEXT :
 		       XVM_R_DROP;
 	case XVM_OUTCTX:
 		st->ev.val[arg & (XVM_VALS - 1)] = xvm_ctx_field(st, imm, size, flags);
@@ -255,7 +255,7 @@ __noinline int xvm_step(__u32 key)
 			st->sp = sp - 1;
 		return 0;
 	case XVM_FCMP:
-		a = xvm_binop(op.arg, a, op.imm);
+		a = xvm_cmp(op.arg, a, op.imm);
 		/* fall through */
 	case XVM_FILTER:
 		st->sp = sp;

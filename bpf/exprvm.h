@@ -177,8 +177,28 @@ static inline __u64 xvm_unop(unsigned int code, __u64 a)
 	return 0;
 }
 
+/* Comparisons (XVM_EQ..XVM_SGE; any other code is false): binary ops and the fused filters. */
+static inline int xvm_cmp(unsigned int code, __u64 a, __u64 b)
+{
+	switch (code) {
+	case XVM_EQ: return a == b;
+	case XVM_NE: return a != b;
+	case XVM_LT: return a < b;
+	case XVM_LE: return a <= b;
+	case XVM_GT: return a > b;
+	case XVM_GE: return a >= b;
+	case XVM_SLT: return (__s64)a < (__s64)b;
+	case XVM_SLE: return (__s64)a <= (__s64)b;
+	case XVM_SGT: return (__s64)a > (__s64)b;
+	case XVM_SGE: return (__s64)a >= (__s64)b;
+	}
+	return 0;
+}
+
 static inline __u64 xvm_binop(unsigned int code, __u64 a, __u64 b)
 {
+	if (code >= XVM_EQ)
+		return xvm_cmp(code, a, b);
 	switch (code) {
 	case XVM_ADD: return a + b;
 	case XVM_SUB: return a - b;
@@ -193,16 +213,6 @@ static inline __u64 xvm_binop(unsigned int code, __u64 a, __u64 b)
 	case XVM_SHL: return a << (b & 63);
 	case XVM_SHR: return a >> (b & 63);
 	case XVM_SAR: return (__u64)((__s64)a >> (b & 63));
-	case XVM_EQ: return a == b;
-	case XVM_NE: return a != b;
-	case XVM_LT: return a < b;
-	case XVM_LE: return a <= b;
-	case XVM_GT: return a > b;
-	case XVM_GE: return a >= b;
-	case XVM_SLT: return (__s64)a < (__s64)b;
-	case XVM_SLE: return (__s64)a <= (__s64)b;
-	case XVM_SGT: return (__s64)a > (__s64)b;
-	case XVM_SGE: return (__s64)a >= (__s64)b;
 	}
 	return 0;
 }

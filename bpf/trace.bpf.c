@@ -29,14 +29,15 @@ struct {
 static __always_inline int trace_hit(void *ctx, __u32 id, const enum probe_shell shell,
 					  const bool loop)
 {
-	__u64 pt = bpf_get_current_pid_tgid();
 	struct xvm_probe *pr;
 	struct xvm_state *st;
 	__u32 zero = 0;
+	__u64 pt;
 
-	if (trace_tid >= 0 && (__u32)pt != trace_tid)
+	/* the task's ids only where asked for before the filter: most events are dropped */
+	if (trace_tid >= 0 && (__u32)bpf_get_current_pid_tgid() != trace_tid)
 		return 0;
-	if (trace_self >= 0 && (pt >> 32) == trace_self)
+	if (trace_self >= 0 && (bpf_get_current_pid_tgid() >> 32) == trace_self)
 		return 0;
 	if (trace_uid >= 0 && (__u32)bpf_get_current_uid_gid() != trace_uid)
 		return 0;
@@ -49,6 +50,7 @@ static __always_inline int trace_hit(void *ctx, __u32 id, const enum probe_shell
 	xvm_capture(st, pr, ctx, shell);
 	if (!xvm_run(st, pr, id, loop))
 		return 0;
+	pt = bpf_get_current_pid_tgid();
 	st->ev.ts = bpf_ktime_get_ns();
 	st->ev.tgid = pt >> 32;
 	st->ev.pid = (__u32)pt;

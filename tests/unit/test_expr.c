@@ -98,13 +98,13 @@ static int run(const struct expr_prog *p, struct host *h)
 					return 0;
 				continue;
 			case XVM_FCMP:
-				if (!xvm_binop(op->arg, a, (uint64_t)op->imm))
+				if (!xvm_cmp(op->arg, a, (uint64_t)op->imm))
 					return 0;
 				continue;
 			case XVM_FCTX:
 				a = xvm_ext(rd((const char *)h->ctx + op->off, op->size), op->size,
 					    op->flags);
-				if (!xvm_binop(op->arg, a, (uint64_t)op->imm))
+				if (!xvm_cmp(op->arg, a, (uint64_t)op->imm))
 					return 0;
 				continue;
 			case XVM_OUTCTX:
