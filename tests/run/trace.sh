@@ -78,10 +78,13 @@ usdt 3 -3 usdt-3"
 	check ${X}usdt-func [ "$(awk 'NR == 2 { print $4 }' "$TMPD/${X}usdt")" = bpfbox_test:traced ]
 }
 tp_exprs() {
-	# a syscall tracepoint's pointer (user memory), flags and a negative dfd
+	# a syscall tracepoint's pointer (user memory), flags and a negative dfd; fields compared
+	# with constants (fused ops: the first three run before the VM, the fourth in it), and
+	# compares of expressions with constants, one of which drops the write open
 	f="$TMPD/trace-open-me"
 	: >"$f"
-	start_tool "$TMPD/${X}tpopen" trace "t:syscalls:sys_enter_openat (STRCMP(\"$f\", args->filename)) \"%s %d %d\", args->filename, args->dfd, args->flags & 3"
+	start_tool "$TMPD/${X}tpopen" trace "t:syscalls:sys_enter_openat (args->dfd != 0 && args->flags >= 0 && 12345 != args->flags && args->mode <= 0x1ff && (int)args->dfd == -100 && (args->flags & 3) != 1 && STRCMP(\"$f\", args->filename)) \"%s %d %d\", args->filename, args->dfd, args->flags & 3"
+	: >>"$f"
 	cat "$f" >/dev/null
 	settle
 	stop_tool
@@ -180,7 +183,7 @@ s -2"
 	uprobe_case uplan 1 -v "p:$TP:trace_str (arg2 != 5) \"%d\", arg2"
 	check uplan-mech has "$TMPD/uplan.err" "1 of 1 targets attached with uprobe"
 	check uplan-filter has "$TMPD/uplan.err" "  filter: arg2 != 5"
-	check uplan-code has "$TMPD/uplan.err" "      2  ne"
+	check uplan-code has "$TMPD/uplan.err" "      1  fcmp    != 5"
 	check uplan-value has "$TMPD/uplan.err" "  value 1 (%d):  arg2"
 	check uplan-loop has "$TMPD/uplan.err" "trace: expressions stepped by "
 else
