@@ -46,14 +46,14 @@ static __always_inline __u64 log2_slot(__u64 v)
 static __always_inline int argdist_hit(void *ctx, __u32 id, const enum probe_shell shell,
 					  const bool loop)
 {
-	__u64 pt = bpf_get_current_pid_tgid(), one = 1, *n;
+	__u64 pt, one = 1, *n;
 	struct agg_probe *ap;
 	struct xvm_probe *pr;
 	struct xvm_state *st;
 	struct agg_key *k;
 	__u32 zero = 0;
 
-	if (agg_tid >= 0 && (__u32)pt != agg_tid)
+	if (agg_tid >= 0 && (__u32)bpf_get_current_pid_tgid() != agg_tid)
 		return 0;
 	pr = bpf_map_lookup_elem(&xvm_probes, &id);
 	ap = bpf_map_lookup_elem(&agg_probes, &id);
@@ -62,6 +62,8 @@ static __always_inline int argdist_hit(void *ctx, __u32 id, const enum probe_she
 	if (!pr || !ap || !st || !k)
 		return 0;
 	xvm_capture(st, pr, ctx, shell);
+	/* the thread id only for $latency and $entry's saves: a helper call costs ~20 ns */
+	pt = ap->entry ? bpf_get_current_pid_tgid() : 0;
 	if (ap->entry == 1) {
 		struct xvm_entry en = { .ts = bpf_ktime_get_ns() };
 
@@ -70,7 +72,7 @@ static __always_inline int argdist_hit(void *ctx, __u32 id, const enum probe_she
 		bpf_map_update_elem(&xvm_entries, &pt, &en, BPF_ANY);
 		return 0;
 	}
-	if (!xvm_run(st, pr, id, loop)) {
+	if (!xvm_run(st, pr, id, ctx, shell, loop)) {
 		if (ap->entry == 2)
 			bpf_map_delete_elem(&xvm_entries, &pt);
 		return 0;

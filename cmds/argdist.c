@@ -568,6 +568,18 @@ int argdist_main(int argc, char **argv)
 	ad.skel->rodata->probe_pid = o.pid;
 	ad.skel->rodata->agg_tid = o.tid;
 	ad.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
+	/* one target: the shells know its id without the cookie helper (~20 ns an event) */
+	ad.skel->rodata->probe_copy = ad.nids == 1;
+	/* the record words every tracepoint has: its fields there are read without a helper */
+	{
+		uint32_t words = UINT32_MAX;
+
+		for (int i = 0; i < ad.nsp; i++)
+			if (ad.sp[i].env.mech == XVM_MECH_TP &&
+			    expr_probe__record_words(&ad.sp[i].env) < words)
+				words = expr_probe__record_words(&ad.sp[i].env);
+		ad.skel->rodata->xvm_tp_words = words == UINT32_MAX ? 0 : words;
+	}
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_probes, ad.nids);
 	bpf_map__set_max_entries(ad.skel->maps.agg_probes, ad.nids);

@@ -44,6 +44,16 @@ int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env 
 	}
 }
 
+uint32_t expr_probe__record_words(const struct expr_env *env)
+{
+	int end = 0;
+
+	for (int i = 0; i < env->nfields; i++)
+		if (env->fields[i].offset + env->fields[i].size > end)
+			end = env->fields[i].offset + env->fields[i].size;
+	return (uint32_t)end / 8;
+}
+
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size)
 {
 	if (type == 't')

@@ -20,6 +20,10 @@ int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env 
 		    struct expr_field *fields);
 
 /* The probe engine's pattern naming exactly that function, tracepoint or USDT probe. */
+/* The whole 8-byte words of a tracepoint's record (env from expr_probe__env): the
+ * interpreter reads fields inside them directly (bpf/exprvm.bpf.h, xvm_tp_words). */
+uint32_t expr_probe__record_words(const struct expr_env *env);
+
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size);
 
 /* True for an architecture's syscall wrapper (__x64_sys_read): its arguments are in the
