@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The expression VM's interpreter (DESIGN §6): one op per call of a global subprogram, which
- * the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+) or, without it,
+ * The expression VM's interpreter (DESIGN §6): XVM_BATCH ops per call of a global subprogram,
+ * which the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+) or, without it,
  * by a bounded loop of calls (xvm_run). State lives in a per-CPU map; the shell (xvm_run) fills the
  * arguments first. A probe's leading fused ops (a record field compared with a constant, a
  * field stored as a value, the end) run inline in the shell before any step call: the
@@ -156,15 +156,12 @@ static __always_inline enum xvm_fused_res xvm_fused(struct xvm_state *st, void *
 }
 
 /* One op of the running probe's code; non-zero when the program has ended. */
-__noinline int xvm_step(__u32 key)
+static __always_inline int xvm_op1(struct xvm_state *st)
 {
-	struct xvm_state *st = bpf_map_lookup_elem(&xvm_state, &key);
 	struct xvm_op *opp, op;
 	__u32 sp, at;
 	__u64 a = 0, b;
 
-	if (!st)
-		return 1;
 	at = st->base + st->pc;
 	opp = bpf_map_lookup_elem(&xvm_code, &at);
 	if (!opp || st->pc >= st->nops) {
@@ -337,6 +334,22 @@ push:
 	return 0;
 }
 
+/* Ops one step runs: the state is looked up, and the step called, once for them all */
+#define XVM_BATCH 4
+
+/* Up to XVM_BATCH ops of the running probe's code; non-zero when the program has ended. */
+__noinline int xvm_step(__u32 key)
+{
+	struct xvm_state *st = bpf_map_lookup_elem(&xvm_state, &key);
+
+	if (!st)
+		return 1;
+	for (int n = 0; n < XVM_BATCH; n++)
+		if (xvm_op1(st))
+			return 1;
+	return 0;
+}
+
 static int xvm_loop_cb(__u32 i, void *c)
 {
 	return xvm_step(0) ? 1 : 0;
@@ -421,9 +434,9 @@ static __always_inline bool xvm_run(struct xvm_state *st, const struct xvm_probe
 	}
 step:
 	if (loop) {
-		bpf_loop(XVM_PROBE_OPS, xvm_loop_cb, NULL, 0);
+		bpf_loop(XVM_PROBE_OPS / XVM_BATCH, xvm_loop_cb, NULL, 0);
 	} else {
-		for (int i = 0; i < XVM_PROBE_OPS; i++)
+		for (int i = 0; i < XVM_PROBE_OPS / XVM_BATCH; i++)
 			if (xvm_step(0))
 				break;
 	}
