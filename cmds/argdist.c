@@ -575,9 +575,7 @@ int argdist_main(int argc, char **argv)
 		uint32_t words = UINT32_MAX;
 
 		for (int i = 0; i < ad.nsp; i++)
-			if (ad.sp[i].env.mech == XVM_MECH_TP &&
-			    expr_probe__record_words(&ad.sp[i].env) < words)
-				words = expr_probe__record_words(&ad.sp[i].env);
+			words = expr_probe__tp_words(&ad.sp[i].env, words);
 		ad.skel->rodata->xvm_tp_words = words == UINT32_MAX ? 0 : words;
 	}
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);

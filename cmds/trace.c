@@ -666,9 +666,7 @@ int trace_main(int argc, char **argv)
 		uint32_t words = UINT32_MAX;
 
 		for (int i = 0; i < tr.ntp; i++)
-			if (tr.tp[i].env.mech == XVM_MECH_TP &&
-			    expr_probe__record_words(&tr.tp[i].env) < words)
-				words = expr_probe__record_words(&tr.tp[i].env);
+			words = expr_probe__tp_words(&tr.tp[i].env, words);
 		tr.skel->rodata->xvm_tp_words = words == UINT32_MAX ? 0 : words;
 	}
 	for (int i = 0; i < tr.ntp; i++)

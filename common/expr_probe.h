@@ -20,9 +20,10 @@ int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env 
 		    struct expr_field *fields);
 
 /* The probe engine's pattern naming exactly that function, tracepoint or USDT probe. */
-/* The whole 8-byte words of a tracepoint's record (env from expr_probe__env): the
- * interpreter reads fields inside them directly (bpf/exprvm.bpf.h, xvm_tp_words). */
-uint32_t expr_probe__record_words(const struct expr_env *env);
+/* words, lowered to the whole 8-byte words of the record of env's tracepoint (env from
+ * expr_probe__env; other kinds leave words as it is): over all probes from UINT32_MAX, the
+ * words the interpreter may read directly (bpf/exprvm.bpf.h, xvm_tp_words). */
+uint32_t expr_probe__tp_words(const struct expr_env *env, uint32_t words);
 
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size);
 
