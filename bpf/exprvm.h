@@ -44,6 +44,10 @@ enum xvm_code {
 	XVM_OUT,	/* pop into the event's value arg */
 	XVM_OUTSTR,	/* pop address, copy the string there into the event's string arg */
 	XVM_OUTCOMM,	/* the current task's comm into the event's string arg (argdist's $COMM) */
+	/* fused ops (DESIGN §6): one step, and no stack, for the commonest shapes */
+	XVM_FCMP,	/* pop a; drop the event unless a ARG imm (ARG: XVM_EQ..XVM_SGE) */
+	XVM_FCTX,	/* drop the event unless the record's field at off (as XVM_CTX) ARG imm */
+	XVM_OUTCTX,	/* the record's field at imm (as XVM_CTX) into the event's value arg */
 	/* unary: the top replaced */
 	XVM_LNOT,
 	XVM_NEG,
@@ -84,8 +88,8 @@ struct xvm_op {
 	__u8 code;
 	__u8 size;	/* bytes of a load or extension: 1, 2, 4 or 8 */
 	__u8 flags;
-	__u8 arg;	/* argument, value or literal slot */
-	__u32 pad;
+	__u8 arg;	/* argument, value or literal slot; the comparison of XVM_FCMP, XVM_FCTX */
+	__u32 off;	/* XVM_FCTX: the field's offset in the record */
 	__s64 imm;
 };
 
@@ -173,8 +177,28 @@ static inline __u64 xvm_unop(unsigned int code, __u64 a)
 	return 0;
 }
 
+/* Comparisons (XVM_EQ..XVM_SGE; any other code is false): binary ops and the fused filters. */
+static inline int xvm_cmp(unsigned int code, __u64 a, __u64 b)
+{
+	switch (code) {
+	case XVM_EQ: return a == b;
+	case XVM_NE: return a != b;
+	case XVM_LT: return a < b;
+	case XVM_LE: return a <= b;
+	case XVM_GT: return a > b;
+	case XVM_GE: return a >= b;
+	case XVM_SLT: return (__s64)a < (__s64)b;
+	case XVM_SLE: return (__s64)a <= (__s64)b;
+	case XVM_SGT: return (__s64)a > (__s64)b;
+	case XVM_SGE: return (__s64)a >= (__s64)b;
+	}
+	return 0;
+}
+
 static inline __u64 xvm_binop(unsigned int code, __u64 a, __u64 b)
 {
+	if (code >= XVM_EQ)
+		return xvm_cmp(code, a, b);
 	switch (code) {
 	case XVM_ADD: return a + b;
 	case XVM_SUB: return a - b;
@@ -189,16 +213,6 @@ static inline __u64 xvm_binop(unsigned int code, __u64 a, __u64 b)
 	case XVM_SHL: return a << (b & 63);
 	case XVM_SHR: return a >> (b & 63);
 	case XVM_SAR: return (__u64)((__s64)a >> (b & 63));
-	case XVM_EQ: return a == b;
-	case XVM_NE: return a != b;
-	case XVM_LT: return a < b;
-	case XVM_LE: return a <= b;
-	case XVM_GT: return a > b;
-	case XVM_GE: return a >= b;
-	case XVM_SLT: return (__s64)a < (__s64)b;
-	case XVM_SLE: return (__s64)a <= (__s64)b;
-	case XVM_SGT: return (__s64)a > (__s64)b;
-	case XVM_SGE: return (__s64)a >= (__s64)b;
 	}
 	return 0;
 }

@@ -29,14 +29,12 @@ struct {
 static __always_inline int trace_hit(void *ctx, __u32 id, const enum probe_shell shell,
 					  const bool loop)
 {
-	__u64 pt = bpf_get_current_pid_tgid();
 	struct xvm_probe *pr;
 	struct xvm_state *st;
 	__u32 zero = 0;
+	__u64 pt;
 
-	if (trace_tid >= 0 && (__u32)pt != trace_tid)
-		return 0;
-	if (trace_self >= 0 && (pt >> 32) == trace_self)
+	if (trace_tid >= 0 && (__u32)bpf_get_current_pid_tgid() != trace_tid)
 		return 0;
 	if (trace_uid >= 0 && (__u32)bpf_get_current_uid_gid() != trace_uid)
 		return 0;
@@ -47,7 +45,11 @@ static __always_inline int trace_hit(void *ctx, __u32 id, const enum probe_shell
 	if (!pr || !st)
 		return 0;
 	xvm_capture(st, pr, ctx, shell);
-	if (!xvm_run(st, pr, id, loop))
+	if (!xvm_run(st, pr, id, ctx, shell, loop))
+		return 0;
+	/* trace's own events go after the filter: a helper call less for each dropped event */
+	pt = bpf_get_current_pid_tgid();
+	if (trace_self >= 0 && (pt >> 32) == trace_self)
 		return 0;
 	st->ev.ts = bpf_ktime_get_ns();
 	st->ev.tgid = pt >> 32;

@@ -416,7 +416,7 @@ static int print(struct ad *ad)
 	int fd = bpf_map__fd(ad->skel->maps.counts);
 	struct row *rows = NULL;
 	size_t n = 0, cap = 0;
-	struct agg_key k, next, *prev = NULL;
+	struct agg_key k, next = { 0 }, *prev = NULL;	/* the key's bytes past the map's stay 0 */
 	char t[16];
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
@@ -568,11 +568,35 @@ int argdist_main(int argc, char **argv)
 	ad.skel->rodata->probe_pid = o.pid;
 	ad.skel->rodata->agg_tid = o.tid;
 	ad.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
+	/* one target: the shells know its id without the cookie helper (~20 ns an event) */
+	ad.skel->rodata->probe_copy = ad.nids == 1;
+	/* the record words every tracepoint has: its fields there are read without a helper */
+	{
+		uint32_t words = UINT32_MAX;
+
+		for (int i = 0; i < ad.nsp; i++)
+			words = expr_probe__tp_words(&ad.sp[i].env, words);
+		ad.skel->rodata->xvm_tp_words = words == UINT32_MAX ? 0 : words;
+	}
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_probes, ad.nids);
 	bpf_map__set_max_entries(ad.skel->maps.agg_probes, ad.nids);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_entries, 10240);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_lits, ad.nids * XVM_VALS);
+	/* the key as long as the specifiers need: a shorter one hashes faster (DESIGN §6) */
+	{
+		size_t ksize = offsetof(struct agg_key, val);
+
+		for (int i = 0; i < ad.nsp; i++) {
+			const struct aspec *a = &ad.sp[i];
+			size_t need = a->str_slot >= 0 ? sizeof(struct agg_key) :
+				      offsetof(struct agg_key, val[a->hist ? 1 : a->s.nvals]);
+
+			ksize = need > ksize ? need : ksize;
+		}
+		ad.skel->rodata->agg_key_str = ksize == sizeof(struct agg_key);
+		bpf_map__set_key_size(ad.skel->maps.counts, (uint32_t)ksize);
+	}
 	/* argdist's events go to maps: the shared ring buffer stays minimal */
 	bpf_map__set_max_entries(ad.skel->maps.events, 4096);
 	/* the shells that step the expression VM with bpf_loop, else without (_steps) */

@@ -727,10 +727,84 @@ static int lower(const struct expr_set *s, int i, const struct expr_env *env,
 	return expr_fail(e, n->pos, "unsupported construct");
 }
 
+/* The comparison code with its operands swapped (a < b is b > a). */
+static uint8_t cmp_swapped(uint8_t code)
+{
+	switch (code) {
+	case XVM_LT: return XVM_GT;
+	case XVM_GT: return XVM_LT;
+	case XVM_LE: return XVM_GE;
+	case XVM_GE: return XVM_LE;
+	case XVM_SLT: return XVM_SGT;
+	case XVM_SGT: return XVM_SLT;
+	case XVM_SLE: return XVM_SGE;
+	case XVM_SGE: return XVM_SLE;
+	}
+	return code;
+}
+
+/* Whether node i is a constant (a number, or minus one), and its value. */
+static bool constant(const struct expr_set *s, int i, int64_t *v)
+{
+	const struct expr_node *n = &s->node[i];
+
+	if (n->kind == EN_UNARY && n->op == '-' && s->node[n->a].kind == EN_NUM) {
+		*v = (int64_t)-s->node[n->a].num;
+		return true;
+	}
+	*v = (int64_t)n->num;
+	return n->kind == EN_NUM;
+}
+
+/*
+ * Filter code for typed node i: a && b filters on a, then on b (the same events pass, in the
+ * same order of evaluation); a comparison with a constant is one fused op (DESIGN §6), a
+ * tracepoint field's with no stack at all.
+ */
+static int lower_filter(const struct expr_set *s, int i, const struct expr_env *env,
+			struct expr_prog *p, struct expr_err *e, int depth)
+{
+	const struct expr_node *n = &s->node[i];
+	int side, start, err;
+	int64_t k;
+	uint8_t code;
+
+	if (depth > EXPR_NODES_MAX)
+		return expr_fail(e, n->pos, "expression nested too deeply");
+	if (n->kind == EN_BINARY && n->op == LEX_ANDAND)
+		return lower_filter(s, n->a, env, p, e, depth + 1) ?:
+		       lower_filter(s, n->b, env, p, e, depth + 1);
+	if (n->kind != EN_BINARY || !(n->op == LEX_EQ || n->op == LEX_NE || n->op == '<' ||
+				      n->op == '>' || n->op == LEX_LE || n->op == LEX_GE) ||
+	    (!constant(s, n->b, &k) && !constant(s, n->a, &k)))
+		return lower(s, i, env, p, e) ?: emit(p, n->pos, XVM_FILTER, 0, 0, 0, 0, e);
+	code = binop(n, n->num);
+	side = n->a;
+	if (!constant(s, n->b, &k)) {
+		side = n->b;
+		code = cmp_swapped(code);
+		constant(s, n->a, &k);
+	}
+	start = p->nops;
+	if ((err = lower(s, side, env, p, e)))
+		return err;
+	if (p->nops == start + 1 && p->op[start].code == XVM_CTX) {
+		struct xvm_op *op = &p->op[start];
+
+		op->code = XVM_FCTX;
+		op->off = (uint32_t)op->imm;
+		op->arg = code;
+		op->imm = k;
+		p->src_pos[start] = n->pos;
+		return 0;
+	}
+	return emit(p, n->pos, XVM_FCMP, 0, 0, code, k, e);
+}
+
 int expr_lower_filter(const struct expr_set *s, int root, const struct expr_env *env,
 		      struct expr_prog *p, struct expr_err *e)
 {
-	return lower(s, root, env, p, e) ?: emit(p, s->node[root].pos, XVM_FILTER, 0, 0, 0, 0, e);
+	return lower_filter(s, root, env, p, e, 0);
 }
 
 int expr_lower_value(const struct expr_set *s, int root, const struct expr_env *env, int slot,
@@ -738,9 +812,19 @@ int expr_lower_value(const struct expr_set *s, int root, const struct expr_env *
 {
 	const struct expr_type *t = &s->node[root].type;
 
+	int start = p->nops, err;
+
 	if (s->node[root].kind == EN_VAR && !strcmp(s->node[root].name, "COMM"))
 		return emit(p, s->node[root].pos, XVM_OUTCOMM, 0, 0, (uint8_t)slot, 0, e);
-	return lower(s, root, env, p, e) ?:
+	if ((err = lower(s, root, env, p, e)))
+		return err;
+	/* a tracepoint field as it is: one fused op */
+	if (!as_string && p->nops == start + 1 && p->op[start].code == XVM_CTX) {
+		p->op[start].code = XVM_OUTCTX;
+		p->op[start].arg = (uint8_t)slot;
+		return 0;
+	}
+	return
 	       emit(p, s->node[root].pos, as_string ? XVM_OUTSTR : XVM_OUT, 0,
 		    as_string && t->user && t->kind != ET_CHARS ? XVM_F_USER : 0, (uint8_t)slot,
 		    0, e);
@@ -766,8 +850,16 @@ void expr_op_describe(const struct xvm_op *op, char *buf, int size)
 		[XVM_SHL] = "shl", [XVM_SHR] = "shr", [XVM_SAR] = "sar", [XVM_EQ] = "eq",
 		[XVM_NE] = "ne", [XVM_LT] = "lt", [XVM_LE] = "le", [XVM_GT] = "gt",
 		[XVM_GE] = "ge", [XVM_SLT] = "slt", [XVM_SLE] = "sle", [XVM_SGT] = "sgt",
-		[XVM_SGE] = "sge",
+		[XVM_SGE] = "sge", [XVM_FCMP] = "fcmp", [XVM_FCTX] = "fctx",
+		[XVM_OUTCTX] = "outctx",
 	};
+	static const char *const cmps[] = {
+		[XVM_EQ - XVM_EQ] = "==", [XVM_NE - XVM_EQ] = "!=", [XVM_LT - XVM_EQ] = "<",
+		[XVM_LE - XVM_EQ] = "<=", [XVM_GT - XVM_EQ] = ">", [XVM_GE - XVM_EQ] = ">=",
+		[XVM_SLT - XVM_EQ] = "<s", [XVM_SLE - XVM_EQ] = "<=s", [XVM_SGT - XVM_EQ] = ">s",
+		[XVM_SGE - XVM_EQ] = ">=s",
+	};
+	const char *cmp = op->arg >= XVM_EQ && op->arg <= XVM_SGE ? cmps[op->arg - XVM_EQ] : "?";
 	const char *nm = op->code < XVM__COUNT && names[op->code] ? names[op->code] : "?";
 	const char *fl = op->flags & XVM_F_USER ? (op->flags & XVM_F_SIGNED ? " s user" : " user")
 			 : op->flags & XVM_F_SIGNED ? " s" : "";
@@ -783,6 +875,17 @@ void expr_op_describe(const struct xvm_op *op, char *buf, int size)
 	case XVM_CTX:
 	case XVM_LOAD:
 		snprintf(buf, size, "%-7s +%lld u%u%s", nm, (long long)op->imm, op->size, fl);
+		break;
+	case XVM_FCMP:
+		snprintf(buf, size, "%-7s %s %lld", nm, cmp, (long long)op->imm);
+		break;
+	case XVM_FCTX:
+		snprintf(buf, size, "%-7s +%u u%u%s %s %lld", nm, op->off, op->size, fl, cmp,
+			 (long long)op->imm);
+		break;
+	case XVM_OUTCTX:
+		snprintf(buf, size, "%-7s +%lld u%u%s val%u", nm, (long long)op->imm, op->size, fl,
+			 op->arg);
 		break;
 	case XVM_DATALOC:
 		snprintf(buf, size, "%-7s +%lld%s", nm, (long long)op->imm,

@@ -44,6 +44,18 @@ int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env 
 	}
 }
 
+uint32_t expr_probe__tp_words(const struct expr_env *env, uint32_t words)
+{
+	int end = 0;
+
+	if (env->mech != XVM_MECH_TP)
+		return words;
+	for (int i = 0; i < env->nfields; i++)
+		if (env->fields[i].offset + env->fields[i].size > end)
+			end = env->fields[i].offset + env->fields[i].size;
+	return (uint32_t)end / 8 < words ? (uint32_t)end / 8 : words;
+}
+
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size)
 {
 	if (type == 't')

@@ -20,6 +20,11 @@ int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env 
 		    struct expr_field *fields);
 
 /* The probe engine's pattern naming exactly that function, tracepoint or USDT probe. */
+/* words, lowered to the whole 8-byte words of the record of env's tracepoint (env from
+ * expr_probe__env; other kinds leave words as it is): over all probes from UINT32_MAX, the
+ * words the interpreter may read directly (bpf/exprvm.bpf.h, xvm_tp_words). */
+uint32_t expr_probe__tp_words(const struct expr_env *env, uint32_t words);
+
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size);
 
 /* True for an architecture's syscall wrapper (__x64_sys_read): its arguments are in the

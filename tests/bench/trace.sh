@@ -8,7 +8,7 @@
 # usage: trace.sh BPFBOX   (helpers from `make bench` in $(dirname BPFBOX)/bench)
 # Environment: ROUNDS cost rounds (default 5), CALLS close() calls per round (default 500000),
 # RATE events/s (default 100000), SECONDS_LOAD seconds of it (default 3), RUNS startup runs
-# per tracer (default 11).
+# per tracer (default 11), PARTS which parts to run (default "cost rate start").
 set -eu
 BPFBOX=$1
 . "$(dirname "$0")/../lib.sh"
@@ -18,6 +18,9 @@ CALLS=${CALLS:-500000}
 RATE=${RATE:-100000}
 SECONDS_LOAD=${SECONDS_LOAD:-3}
 RUNS=${RUNS:-11}
+PARTS=${PARTS:-cost rate start}
+# part NAME: whether PARTS has NAME
+part() { case " $PARTS " in *" $1 "*) return 0;; esac; return 1; }
 for b in minxvm closeloop firstevent exectick; do
 	[ -x "$BIN/$b" ] || { echo "trace: $BIN/$b missing (run make bench)"; exit 1; }
 done
@@ -73,75 +76,80 @@ cost() {
 # 1. In-kernel cost per event (also through the bounded loop of kernels without bpf_loop). Every close(2) of closeloop is a sys_enter_close event on an fd
 # that is not open (1000000 and up): the filter drops each one (fd 77 never comes); the
 # histogram counts each one. Rounds alternate the tracers, medians are reported.
-has_bpftrace=
-command -v bpftrace >/dev/null 2>&1 && has_bpftrace=1
-: >"$TMPD/trace-filter" && : >"$TMPD/min-filter" && : >"$TMPD/bt-filter"
-: >"$TMPD/trace-filter-bounded"
-: >"$TMPD/argdist-hist" && : >"$TMPD/min-hist" && : >"$TMPD/bt-hist"
-i=0
-while [ $i -lt "$ROUNDS" ]; do
-	cost trace-filter '^Ready\.$' "$BPFBOX" trace 't:syscalls:sys_enter_close (args->fd == 77) "%d", args->fd'
-	cost min-filter '^Ready\.$' "$BIN/minxvm" filter 77
-	cost trace-filter-bounded '^Ready\.$' env BPFBOX_XVM_LOOP=bounded "$BPFBOX" trace 't:syscalls:sys_enter_close (args->fd == 77) "%d", args->fd'
-	cost argdist-hist '^Ready\.$' "$BPFBOX" argdist -H 't:syscalls:sys_enter_close():int:args->fd'
-	cost min-hist '^Ready\.$' "$BIN/minxvm" hist
-	if [ -n "$has_bpftrace" ]; then
-		cost bt-filter '^Attaching' bpftrace -e 'tracepoint:syscalls:sys_enter_close /args->fd == 77/ { printf("%d\n", args->fd); }'
-		cost bt-hist '^Attaching' bpftrace -e 'tracepoint:syscalls:sys_enter_close { @fd = hist(args->fd); }'
-	fi
-	i=$((i + 1))
-done
-for job in filter hist; do
-	if [ $job = filter ]; then
-		ours=trace-filter what="trace compare-and-filter"
-	else
-		ours=argdist-hist what="argdist histogram"
-	fi
-	bt="not installed"
-	[ -z "$has_bpftrace" ] || bt="$(median "$TMPD/bt-$job") ns"
-	awk -v w="$what" -v o="$(median "$TMPD/$ours")" -v m="$(median "$TMPD/min-$job")" \
-		-v b="$bt" -v n="$ROUNDS" 'BEGIN {
-		printf "%s in-kernel cost per event, median of %d: bpfbox %.1f ns, hand-written %.1f ns, bpftrace %s\n",
-			w, n, o, m, b
-		printf "%s in-kernel cost, ratio to hand-written: %.2fx (target <= 1.5x): %s\n",
-			w, o / m, o <= 1.5 * m ? "ok" : "over"
-	}'
-done
-echo "trace compare-and-filter in-kernel cost per event through the bounded loop (kernels" \
-	"without bpf_loop), median of $ROUNDS: $(median "$TMPD/trace-filter-bounded") ns (no target)"
-for f in trace-filter trace-filter-bounded min-filter bt-filter argdist-hist min-hist bt-hist; do
-	[ -s "$TMPD/$f" ] || continue
-	printf '  %s, all rounds (ns):' "$f"
-	awk '{ printf " %s", $1 }' "$TMPD/$f"
-	echo
-done
+if part cost; then
+	has_bpftrace=
+	command -v bpftrace >/dev/null 2>&1 && has_bpftrace=1
+	: >"$TMPD/trace-filter" && : >"$TMPD/min-filter" && : >"$TMPD/bt-filter"
+	: >"$TMPD/trace-filter-bounded"
+	: >"$TMPD/argdist-hist" && : >"$TMPD/min-hist" && : >"$TMPD/bt-hist"
+	i=0
+	while [ $i -lt "$ROUNDS" ]; do
+		cost trace-filter '^Ready\.$' "$BPFBOX" trace 't:syscalls:sys_enter_close (args->fd == 77) "%d", args->fd'
+		cost min-filter '^Ready\.$' "$BIN/minxvm" filter 77
+		cost trace-filter-bounded '^Ready\.$' env BPFBOX_XVM_LOOP=bounded "$BPFBOX" trace 't:syscalls:sys_enter_close (args->fd == 77) "%d", args->fd'
+		cost argdist-hist '^Ready\.$' "$BPFBOX" argdist -H 't:syscalls:sys_enter_close():int:args->fd'
+		cost min-hist '^Ready\.$' "$BIN/minxvm" hist
+		if [ -n "$has_bpftrace" ]; then
+			cost bt-filter '^Attaching' bpftrace -e 'tracepoint:syscalls:sys_enter_close /args->fd == 77/ { printf("%d\n", args->fd); }'
+			cost bt-hist '^Attaching' bpftrace -e 'tracepoint:syscalls:sys_enter_close { @fd = hist(args->fd); }'
+		fi
+		i=$((i + 1))
+	done
+	for job in filter hist; do
+		if [ $job = filter ]; then
+			ours=trace-filter what="trace compare-and-filter"
+		else
+			ours=argdist-hist what="argdist histogram"
+		fi
+		bt="not installed"
+		[ -z "$has_bpftrace" ] || bt="$(median "$TMPD/bt-$job") ns"
+		awk -v w="$what" -v o="$(median "$TMPD/$ours")" -v m="$(median "$TMPD/min-$job")" \
+			-v b="$bt" -v n="$ROUNDS" 'BEGIN {
+			printf "%s in-kernel cost per event, median of %d: bpfbox %.1f ns, hand-written %.1f ns, bpftrace %s\n",
+				w, n, o, m, b
+			printf "%s in-kernel cost, ratio to hand-written: %.2fx (target <= 1.5x): %s\n",
+				w, o / m, o <= 1.5 * m ? "ok" : "over"
+		}'
+	done
+	echo "trace compare-and-filter in-kernel cost per event through the bounded loop (kernels" \
+		"without bpf_loop), median of $ROUNDS: $(median "$TMPD/trace-filter-bounded") ns (no target)"
+	for f in trace-filter trace-filter-bounded min-filter bt-filter argdist-hist min-hist bt-hist; do
+		[ -s "$TMPD/$f" ] || continue
+		printf '  %s, all rounds (ns):' "$f"
+		awk '{ printf " %s", $1 }' "$TMPD/$f"
+		echo
+	done
+fi
 
 # 2. RATE events per second printed by trace: each close of closeloop at that rate matches and
 # prints its fd, to a file; every fd must come back once, and no loss be reported.
-n=$((RATE * SECONDS_LOAD))
-base=2000000
-start '^Ready\.$' "$BPFBOX" trace "t:syscalls:sys_enter_close (args->fd >= $base && args->fd < $((base + n))) \"%d\", args->fd"
-"$BIN/closeloop" "$base" "$n" "$RATE" >"$TMPD/load"
-sleep 0.5
-stop
-achieved=$(awk '{ print $NF }' "$TMPD/load" | tr -d '/s')
-seen=$(awk -v lo="$base" -v hi="$((base + n))" 'NR > 1 && $NF >= lo && $NF < hi { print $NF }' "$TMPD/out" | sort -u | wc -l | tr -d ' ')
-reports=$(grep -c 'lost' "$TMPD/err" || true)
-lost=$(sed -n 's/.*(\([0-9]*\) in total).*/\1/p' "$TMPD/err" | tail -n 1)
-if [ "$seen" -ne "$n" ] || [ "$reports" -ne 0 ]; then
-	verdict=over
-elif [ "$achieved" -lt $((RATE * 95 / 100)) ]; then
-	verdict="ok, but only at $achieved/s"
-else
-	verdict=ok
+if part rate; then
+	n=$((RATE * SECONDS_LOAD))
+	base=2000000
+	start '^Ready\.$' "$BPFBOX" trace "t:syscalls:sys_enter_close (args->fd >= $base && args->fd < $((base + n))) \"%d\", args->fd"
+	"$BIN/closeloop" "$base" "$n" "$RATE" >"$TMPD/load"
+	sleep 0.5
+	stop
+	achieved=$(awk '{ print $NF }' "$TMPD/load" | tr -d '/s')
+	seen=$(awk -v lo="$base" -v hi="$((base + n))" 'NR > 1 && $NF >= lo && $NF < hi { print $NF }' "$TMPD/out" | sort -u | wc -l | tr -d ' ')
+	reports=$(grep -c 'lost' "$TMPD/err" || true)
+	lost=$(sed -n 's/.*(\([0-9]*\) in total).*/\1/p' "$TMPD/err" | tail -n 1)
+	if [ "$seen" -ne "$n" ] || [ "$reports" -ne 0 ]; then
+		verdict=over
+	elif [ "$achieved" -lt $((RATE * 95 / 100)) ]; then
+		verdict="ok, but only at $achieved/s"
+	else
+		verdict=ok
 fi
 echo "trace at $RATE events/s for $SECONDS_LOAD s (achieved $achieved/s): expected $n," \
 	"printed $seen, lost-event reports $reports (${lost:-0} events) (target: all printed," \
 	"none lost): $verdict"
+fi
 
 # 3. Start to first event: trace with a struct-member filter (the exec'ing task's parent,
 # through task_struct from the kernel's BTF) against execsnoop, both started while exectick
 # is exec'd every millisecond, alternating; the first run of each is not counted.
+part start || exit 0
 first() {
 	"$BIN/firstevent" "$BIN/exectick" "$@" 2>>"$TMPD/first.err" || {
 		echo "trace: no first event from $*: $(tail -n 1 "$TMPD/first.err")" >&2

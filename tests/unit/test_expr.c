@@ -45,8 +45,8 @@ static int run(const struct expr_prog *p, struct host *h)
 		const struct xvm_op *op = &p->op[pc++];
 
 		if (op->code == XVM_LOAD || op->code == XVM_STRCMP || op->code == XVM_EXT ||
-		    op->code == XVM_FILTER || op->code == XVM_OUT || op->code == XVM_OUTSTR ||
-		    op->code >= XVM_LNOT) {
+		    op->code == XVM_FILTER || op->code == XVM_FCMP || op->code == XVM_OUT ||
+		    op->code == XVM_OUTSTR || op->code >= XVM_LNOT) {
 			if (!sp)
 				return -1;
 			a = st[--sp];
@@ -96,6 +96,20 @@ static int run(const struct expr_prog *p, struct host *h)
 			case XVM_FILTER:
 				if (!a)
 					return 0;
+				continue;
+			case XVM_FCMP:
+				if (!xvm_cmp(op->arg, a, (uint64_t)op->imm))
+					return 0;
+				continue;
+			case XVM_FCTX:
+				a = xvm_ext(rd((const char *)h->ctx + op->off, op->size), op->size,
+					    op->flags);
+				if (!xvm_cmp(op->arg, a, (uint64_t)op->imm))
+					return 0;
+				continue;
+			case XVM_OUTCTX:
+				h->val[op->arg] = xvm_ext(rd((const char *)h->ctx + op->imm, op->size),
+							  op->size, op->flags);
 				continue;
 			case XVM_OUT:
 				h->val[op->arg] = a;
@@ -416,6 +430,59 @@ static void test_describe(void **state)
 	assert_string_equal(buf, "load    +24 u4 s user");
 }
 
+/* Lowers text as a filter in env into p. */
+static void filter_prog(const char *text, const struct expr_env *env, struct expr_prog *p)
+{
+	int root;
+
+	memset(p, 0, sizeof(*p));
+	memset(&xs, 0, sizeof(xs));
+	root = expr_parse(&xs, text, (int)strlen(text), 0, false, &e);
+	if (root < 0 || expr_type(&xs, root, env, &e) || expr_lower_filter(&xs, root, env, p, &e))
+		fail_msg("'%s': %s at %d", text, e.msg, e.pos);
+}
+
+/* Fused ops: a field compared with a constant is one op, either way round, each side of &&. */
+static void test_fused(void **state)
+{
+	struct expr_env env = { .mech = XVM_MECH_TP, .fields = rec_fields, .nfields = 6 };
+	struct rec r = { .num = -5, .neg = -77 };
+	struct host h = { .ctx = &r };
+	struct expr_prog p;
+	char buf[64];
+	int root;
+
+	filter_prog("args->num < -4", &env, &p);
+	assert_int_equal(p.nops, 1);
+	expr_op_describe(&p.op[0], buf, sizeof(buf));
+	assert_string_equal(buf, "fctx    +8 u4 s <s -4");
+	filter_prog("-4 > args->num && args->neg != 3", &env, &p);
+	assert_int_equal(p.nops, 2);
+	expr_op_describe(&p.op[0], buf, sizeof(buf));
+	assert_string_equal(buf, "fctx    +8 u4 s <s -4");
+	filter_prog("args->num + 1 == -4", &env, &p);
+	expr_op_describe(&p.op[p.nops - 1], buf, sizeof(buf));
+	assert_string_equal(buf, "fcmp    == -4");
+	assert_true(passes("args->num < -4", &env, &h));
+	assert_false(passes("args->num < -5", &env, &h));
+	assert_true(passes("-6 < args->num && args->neg <= -77", &env, &h));
+	assert_false(passes("-6 < args->num && args->neg < -77", &env, &h));
+	assert_false(passes("-5 < args->num", &env, &h));
+	assert_true(passes("args->num + 1 == -4", &env, &h));
+	assert_true(passes("(args->num == 1 || args->neg == -77) && 3 >= 3", &env, &h));
+	assert_int_equal((int64_t)value_in("args->neg", &env, &h), -77);
+	/* a field as a value: one op */
+	memset(&p, 0, sizeof(p));
+	memset(&xs, 0, sizeof(xs));
+	root = expr_parse(&xs, "args->neg", 9, 0, false, &e);
+	assert_true(root >= 0);
+	assert_int_equal(expr_type(&xs, root, &env, &e), 0);
+	assert_int_equal(expr_lower_value(&xs, root, &env, 2, false, &p, &e), 0);
+	assert_int_equal(p.nops, 1);
+	expr_op_describe(&p.op[0], buf, sizeof(buf));
+	assert_string_equal(buf, "outctx  +32 u8 s val2");
+}
+
 static void test_escape(void **state)
 {
 	char buf[16];
@@ -440,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_probe_grammar),
 		cmocka_unit_test(test_format_file),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_fused),
 		cmocka_unit_test(test_escape),
 	};
 
