@@ -752,6 +752,12 @@ static void pmu_probe(struct feature_result *r, const char *pmu, uint64_t config
 		failed(r, "load", prog, NULL);
 		return;
 	}
+	if (!attach_probes) {
+		set(r, FEATURE_WORKS, 0, "%s PMU found, programs load (attach left to the applet's own)",
+		    pmu);
+		close(prog);
+		return;
+	}
 	a.type = type;
 	a.config1 = config1;
 	a.config2 = config2;
@@ -842,9 +848,21 @@ static void probe_uprobe_multi(struct feature_result *r)
 		failed(r, "load", prog, "no uprobe.multi programs: kernel < 6.6?");
 		return;
 	}
+	/*
+	 * Without attach: a kernel with these links refuses "/", no regular file, with EBADF,
+	 * one without them the link type with EINVAL. A real link's release waits ~200 ms.
+	 */
+	if (!attach_probes) {
+		o.uprobe_multi.path = "/";
+		off = 0;
+	}
 	fd = bpf_link_create(prog, 0, BPF_TRACE_UPROBE_MULTI, &o);
 	err = fd < 0 ? -errno : 0;
-	if (err)
+	if (!attach_probes && err == -EBADF)
+		set(r, FEATURE_WORKS, 0, "links known (attach left to the applet's own)");
+	else if (!attach_probes && !err)
+		failed(r, "attach", -EINVAL, "a link to \"/\" was accepted");
+	else if (err)
 		failed(r, "attach", err, err == -EINVAL ? "no uprobe.multi links: kernel < 6.6?" :
 		       NULL);
 	else

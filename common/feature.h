@@ -17,7 +17,7 @@ enum feature {
 	FEAT_BTF,		/* btf: /sys/kernel/btf/vmlinux parses */
 	FEAT_TRACEFS,		/* tracefs: found or mounted */
 	FEAT_DEBUGFS,		/* debugfs: mounted (informational; tracefs is what matters) */
-	FEAT_TRACEPOINT,	/* tracepoint: classic tracepoint program loads (attach: check-config) */
+	FEAT_TRACEPOINT,	/* tracepoint: classic tracepoint via perf_event_open + SET_BPF */
 	FEAT_SYSCALL_TP,	/* syscall_tp: syscalls:sys_{enter,exit}_execve exist */
 	FEAT_BLOCK_TP,		/* block_tp: block:block_rq_{issue,complete} exist */
 	FEAT_TP_BTF,		/* tp_btf: BTF-typed raw tracepoint attaches */
@@ -60,10 +60,11 @@ const struct feature_result *features__probe(enum feature id);
 bool features__usable(enum feature id);
 
 /*
- * Whether the tracepoint probe attaches for real (default no: it loads and looks the event up).
- * Releasing a tracepoint's perf event waits for an RCU grace period, ~75 ms, so an applet,
- * which attaches anyway and reports that failure, leaves it out; check-config turns it on
- * before probing. Call before the first probe.
+ * Whether the tracepoint, kprobe, uprobe and uprobe_multi probes attach for real (default no:
+ * they load a program and look the event, PMU or link type up). Releasing a perf event of a
+ * tracepoint, kprobe or uprobe waits for an RCU grace period (~75 ms), a uprobe.multi link
+ * longer, so an applet, which attaches anyway and reports that failure, leaves it out;
+ * check-config turns it on before probing. Call before the first probe.
  */
 void features__attach_probes(bool on);
 
