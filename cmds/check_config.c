@@ -212,6 +212,8 @@ int check_config_main(int argc, char **argv)
 {
 	opts_parse(&spec, argc, argv);
 	run_setup(spec.name);
+	/* a diagnostic: the attach probes attach too, which no applet's start can afford */
+	features__attach_probes(true);
 	if (o.require) {
 		if (!o.require[strspn(o.require, ",")])
 			usage_error(&spec, "--require needs at least one feature id");

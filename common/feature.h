@@ -2,7 +2,8 @@
 /*
  * Live kernel feature probes, run on first use and cached for the run: the one place applets
  * and check-config learn what works here ("probe, then choose", DESIGN §3). Each probe loads
- * and attaches a tiny program for real; the kernel version and config are never consulted.
+ * and attaches a tiny program for real (but see features__attach_probes); the kernel version
+ * and config are never consulted.
  * (feature.h, not features.h: with -Icommon that name would shadow glibc's <features.h>.)
  */
 #ifndef BPFBOX_FEATURE_H
@@ -30,7 +31,7 @@ enum feature {
 	FEAT_PERF_HW,		/* perf_hw: hardware cycles counter exists */
 	FEAT_RINGBUF,		/* ringbuf: BPF ring buffer map (5.8+) */
 	FEAT_STACKMAP,		/* stackmap: stack trace map */
-	FEAT_COOKIE,		/* cookie: bpf_get_attach_cookie + perf link with a cookie (5.15+) */
+	FEAT_COOKIE,		/* cookie: bpf_get_attach_cookie + perf links (5.15+) */
 	FEAT_BPF_LOOP,		/* bpf_loop: the bpf_loop helper (5.17+) */
 	FEAT_NS_PID,		/* ns_pid: bpf_get_ns_current_pid_tgid helper (5.7+) */
 	FEAT_JIT,		/* jit: the BPF JIT is on */
@@ -57,6 +58,15 @@ struct feature_result {
 const struct feature_result *features__probe(enum feature id);
 /* True when features__probe(id) says FEATURE_WORKS. What applets call to pick a mechanism. */
 bool features__usable(enum feature id);
+
+/*
+ * Whether the tracepoint, kprobe, uprobe and uprobe_multi probes attach for real (default no:
+ * they load a program and look the event, PMU or link type up). Releasing a perf event of a
+ * tracepoint, kprobe or uprobe waits for an RCU grace period (~75 ms), a uprobe.multi link
+ * longer, so an applet, which attaches anyway and reports that failure, leaves it out;
+ * check-config turns it on before probing. Call before the first probe.
+ */
+void features__attach_probes(bool on);
 
 /* "tracepoint", "kprobe_multi", ...; NULL for an id out of range. */
 const char *features__name(enum feature id);

@@ -201,9 +201,10 @@ int probe_cli__attach(const struct probe_cli *o, struct probe_cli_run *run,
 	run->attached = probe_attach(&run->set, progs, run->mech, o->pid > 0 ? (int)o->pid : 0,
 				     run->links, run->ok, &run->first_err);
 	if (!run->attached)
-		return fail(err, 1, "cannot attach to any of the %zu %s matched (%s): %s", run->set.n,
-			    run->set.n == 1 ? "probe" : "probes", probe_mech__name(run->mech),
-			    strerror(-run->first_err));
+		/* the first attach of a tracepoint is its feature probe too (feature.h) */
+		return fail(err, 1, "cannot attach to any of the %zu %s matched (%s): %s (see "
+			    "'bpfbox check-config')", run->set.n, run->set.n == 1 ? "probe" :
+			    "probes", probe_mech__name(run->mech), strerror(-run->first_err));
 	return 0;
 }
 

@@ -108,17 +108,41 @@ static int cmp_target(const void *a, const void *b)
 	return strcmp(((const struct probe_target *)a)->name, ((const struct probe_target *)b)->name);
 }
 
+/*
+ * The "CATEGORY:EVENT" a glob pattern without pattern characters names, or NULL: it is looked
+ * up, not searched for (walking the hundred-odd categories costs milliseconds of every start).
+ */
+static const char *literal_tracepoint(const struct probe_spec *s)
+{
+	const char *colon = strchr(s->pattern, ':');
+
+	if (s->regex || !colon || colon == s->pattern || !colon[1] ||
+	    strspn(s->pattern, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:") !=
+	    strlen(s->pattern) || strchr(colon + 1, ':'))
+		return NULL;
+	return s->pattern;
+}
+
 /* events/CATEGORY/EVENT directories, matched as "CATEGORY:EVENT", sorted by that name. */
 static int tracepoints(const struct probe_spec *s, struct probe_set *set)
 {
-	const char *root = tracefs_path();
+	const char *root = tracefs_path(), *lit = literal_tracepoint(s);
 	char path[4096], name[1024];
 	struct dirent *c, *e;
+	struct stat st;
 	DIR *top, *cat;
 	int err = 0;
 
 	if (!root)
 		return -errno;
+	if (lit) {
+		int n = (int)(strchr(lit, ':') - lit);
+
+		snprintf(path, sizeof(path), "%s/events/%.*s/%s", root, n, lit, lit + n + 1);
+		if (!stat(path, &st) && S_ISDIR(st.st_mode) && probe_spec__match(s, lit))
+			return add(set, lit, NULL, 0);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/events", root);
 	top = opendir(path);
 	if (!top)
