@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The expression VM's interpreter (DESIGN §6): XVM_BATCH ops per call of a global subprogram,
- * which the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+) or, without it,
- * by a bounded loop of calls (xvm_run). State lives in a per-CPU map; the shell (xvm_run) fills the
+ * The expression VM's interpreter (DESIGN §6): one op per call of a global subprogram, which
+ * the verifier checks once whatever the bytecode, driven by bpf_loop (5.17+, XVM_BATCH ops per
+ * callback) or, without it, by a bounded loop of calls (xvm_run). State lives in a per-CPU map; the shell (xvm_run) fills the
  * arguments first. A probe's leading fused ops (a record field compared with a constant, a
  * field stored as a value, the end) run inline in the shell before any step call: the
  * commonest filters and values cost no call and no stack. The includer has common.bpf.h.
@@ -124,7 +124,7 @@ static __always_inline bool xvm_tp_direct(void *ctx, __u32 off, __u8 size, __u64
 
 /*
  * The record's field at off: size bytes, extended as the op says. ctx: the record itself
- * where the caller is a tracepoint shell (xvm_run's inline prefix), else NULL (xvm_step, which
+ * where the caller is a tracepoint shell (xvm_run's inline prefix), else NULL (xvm_op, which
  * has only the state).
  */
 static __always_inline __u64 xvm_ctx_field(const struct xvm_state *st, void *ctx, __u64 off,
@@ -137,7 +137,7 @@ static __always_inline __u64 xvm_ctx_field(const struct xvm_state *st, void *ctx
 	return xvm_ext(a, size, flags);
 }
 
-/* The ops that use neither the stack nor the pc, for xvm_run's inline prefix and xvm_step. */
+/* The ops that use neither the stack nor the pc, for xvm_run's inline prefix and xvm_op. */
 static __always_inline enum xvm_fused_res xvm_fused(struct xvm_state *st, void *ctx, __u8 code,
 						    __u8 size, __u8 flags, __u8 arg, __u32 off,
 						    __s64 imm)
@@ -334,18 +334,25 @@ push:
 	return 0;
 }
 
-/* Ops one step runs: the state is looked up, and the step called, once for them all */
+/* Ops one bpf_loop callback runs */
 #define XVM_BATCH 4
+
+/*
+ * One op, a global function: the verifier checks its body once. Inlined into the batch loop
+ * it was checked once per batched op, which tripled trace's load time (50 ms against 16).
+ */
+__noinline int xvm_op(__u32 key)
+{
+	struct xvm_state *st = bpf_map_lookup_elem(&xvm_state, &key);
+
+	return st ? xvm_op1(st) : 1;
+}
 
 /* Up to XVM_BATCH ops of the running probe's code; non-zero when the program has ended. */
 __noinline int xvm_step(__u32 key)
 {
-	struct xvm_state *st = bpf_map_lookup_elem(&xvm_state, &key);
-
-	if (!st)
-		return 1;
 	for (int n = 0; n < XVM_BATCH; n++)
-		if (xvm_op1(st))
+		if (xvm_op(key))
 			return 1;
 	return 0;
 }
@@ -436,8 +443,8 @@ step:
 	if (loop) {
 		bpf_loop(XVM_PROBE_OPS / XVM_BATCH, xvm_loop_cb, NULL, 0);
 	} else {
-		for (int i = 0; i < XVM_PROBE_OPS / XVM_BATCH; i++)
-			if (xvm_step(0))
+		for (int i = 0; i < XVM_PROBE_OPS; i++)
+			if (xvm_op(0))
 				break;
 	}
 	return st->verdict == 1;
