@@ -9,7 +9,8 @@
 #   2. funccount's cost per call of a uprobe and of a tracepoint against a minimal
 #      hand-written counter (mincount): the calling thread's CPU time per call of a loop (less
 #      the untraced loop's) and in-kernel BPF time per event (kernel.bpf_stats_enabled), the
-#      medians of REPS interleaved measurements of each;
+#      medians of REPS interleaved measurements of each; and the BPF time per event with the
+#      tracepoint hit from two CPUs at once (per-CPU counters against mincount's shared slot);
 #   3. stackcount on a function called 100k times a second through 16 stacks: every call
 #      counted or reported lost, and the report's symbolization time.
 # usage: funccount.sh BPFBOX   Environment: CALLS of getppid (default 2000000) and UCALLS of
@@ -137,6 +138,27 @@ for r in $(seq "$REPS"); do
 	cost getppid "$CALLS" min "$BIN/mincount" tp
 	cost getppid "$CALLS" fc "$BPFBOX" funccount t:syscalls:sys_enter_getppid
 done
+# the same tracepoint hit from two CPUs at once: funccount's per-CPU counters against
+# mincount's one shared slot (BPF ns per event only)
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	for r in $(seq "$REPS"); do
+		for n in min fc; do
+			[ $n = min ] && set -- "$BIN/mincount" tp || set -- "$BPFBOX" funccount t:syscalls:sys_enter_getppid
+			start 60 '^Ready\.$' "$@" || { echo "funccount: $* did not start: $(head -n 2 "$T/err")"; exit 1; }
+			_s0=$(prog_stats "$TP")
+			taskset -c 0 "$CL" getppid "$CALLS" >/dev/null & _a=$!
+			taskset -c 1 "$CL" getppid "$CALLS" >/dev/null & _b=$!
+			wait $_a $_b
+			_s1=$(prog_stats "$TP")
+			stop
+			echo "$_s0 $_s1" | awk '{ if ($4 > $2) printf "%.1f\n", ($3 - $1) / ($4 - $2) }' >>"$T/two-$n.bpf"
+		done
+	done
+	echo "funccount in-kernel BPF time per event (median of $REPS), tracepoint hit from 2 CPUs at once:" \
+		"$(median "$T/two-fc.bpf") ns (hand-written, one shared slot: $(median "$T/two-min.bpf") ns)"
+else
+	echo "funccount from 2 CPUs at once: needs 2 CPUs and taskset"
+fi
 for k in call getppid; do
 	[ $k = call ] && what=uprobe || what=tracepoint
 	awk -v w="$what" -v r="$REPS" -v z="$(median "$T/$k-none")" -v m="$(median "$T/$k-min")" \
