@@ -4,11 +4,12 @@
  * mechanism, each attached to every target of its kind and telling the targets apart by the
  * BPF cookie (a target's index in user space's probe set). Where that cannot be (no cookies
  * before 5.15; fentry, whose target is fixed at load) user space loads one copy of the object
- * per target with the index in probe_copy_id (common/probe_attach.c). The includer has
+ * per target with the index in probe_one_id (common/probe_attach.c); a run of one target sets
+ * it too, sparing the cookie helper on every hit. The includer has
  * vmlinux.h, the helpers and its license, and defines
  * `static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell shell)`
  * (probe_shell.h) before including this (and probe_hit_steps with PROBE_HIT_STEPS defined,
- * see below).
+ * see below); one whose hit ignores the id defines PROBE_NO_ID, and no hit reads a cookie.
  */
 #ifndef BPFBOX_PROBE_BPF_H
 #define BPFBOX_PROBE_BPF_H
@@ -16,13 +17,14 @@
 #include <bpf/usdt.bpf.h>
 #include "probe_shell.h"
 
-/* -p (process id, tgid) and -c (cpu), checked first: -1 = off */
+/* -p (process id, tgid) and -c (cpu), checked first: -1 = off (the verifier drops the check) */
 const volatile __s64 probe_pid = -1;
 const volatile __s32 probe_cpu = -1;
-/* A copy for one target: its id comes from here, and the cookie helper, which a kernel without
- * cookies refuses, is on no path the verifier walks. */
-const volatile bool probe_copy = false;
-const volatile __u32 probe_copy_id = 0;
+/* An object that serves one target (a copy, or a run with one target): its id comes from here,
+ * and the cookie helper, which a kernel without cookies refuses, is on no path the verifier
+ * walks. */
+const volatile bool probe_one = false;
+const volatile __u32 probe_one_id = 0;
 
 static __always_inline bool probe_wanted(void)
 {
@@ -31,10 +33,20 @@ static __always_inline bool probe_wanted(void)
 	return probe_cpu < 0 || bpf_get_smp_processor_id() == (__u32)probe_cpu;
 }
 
+#ifdef PROBE_NO_ID
+#define probe_id(ctx) 0u
+#define probe_usdt_id(ctx) 0u
+#else
 static __always_inline __u32 probe_id(void *ctx)
 {
-	return probe_copy ? probe_copy_id : (__u32)bpf_get_attach_cookie(ctx);
+	return probe_one ? probe_one_id : (__u32)bpf_get_attach_cookie(ctx);
 }
+
+static __always_inline __u32 probe_usdt_id(struct pt_regs *ctx)
+{
+	return probe_one ? probe_one_id : (__u32)bpf_usdt_cookie(ctx);
+}
+#endif
 
 /*
  * The shells around hit, named probe_tp##sfx ... probe_usdt##sfx. fentry is for copies only
@@ -54,10 +66,10 @@ static __always_inline __u32 probe_id(void *ctx)
 		    PROBE_SHELL_REGS, hit)						\
 	PROBE_SHELL("uprobe.multi", probe_uprobe_multi##sfx, struct pt_regs *,	\
 		    probe_id(ctx), PROBE_SHELL_REGS, hit)				\
-	PROBE_SHELL("fentry", probe_fentry##sfx, void *, probe_copy_id,		\
+	PROBE_SHELL("fentry", probe_fentry##sfx, void *, probe_one_id,		\
 		    PROBE_SHELL_FENTRY, hit)						\
 	PROBE_SHELL("usdt", probe_usdt##sfx, struct pt_regs *,			\
-		    (__u32)bpf_usdt_cookie(ctx), PROBE_SHELL_USDT, hit)
+		    probe_usdt_id(ctx), PROBE_SHELL_USDT, hit)
 
 PROBE_SHELLS(, probe_hit)
 #ifdef PROBE_HIT_STEPS

@@ -53,4 +53,6 @@ static __always_inline int probe_hit(void *ctx, __u32 id, const enum probe_shell
 	return 0;
 }
 
+/* every target's hits count alike, by stack: no id needed */
+#define PROBE_NO_ID
 #include "probe.bpf.h"

@@ -614,6 +614,11 @@ int argdist_main(int argc, char **argv)
 		}
 	}
 	rc = 1;
+	/* one target in all: its id is a constant, not the cookie read on every hit */
+	if (ad.nids == 1 && probe_attach__one(ad.skel->obj, 0)) {
+		err_report(ERR_OPEN, -ENOENT, "marking the BPF object");
+		goto out;
+	}
 	if ((err = skel_load(ad.skel->skeleton))) {
 		if (o.verbose && !opt_verbose)
 			opt_verbose = 1;

@@ -65,17 +65,34 @@ static struct out_col cols[] = {
 };
 static const struct out_table table = { cols, 2 };
 
+/* Most per-CPU counters (targets x CPUs) a run keeps in the kernel: 4 MiB; beyond, shared ones */
+#define PERCPU_SLOTS_MAX (1 << 19)
+
 struct fc {
 	struct funccount_bpf *skel;
 	struct probe_cli_run *run;
 	uint64_t *last;		/* counts at the previous summary: each prints the difference */
 	struct out_count *rows;
+	int ncpu;		/* per-CPU counters on that many CPUs, 0: shared ones */
+	uint64_t *percpu;	/* one target's per-CPU counters, read */
 };
+
+/* Target i's count so far: 0 or -errno. */
+static int count_of(const struct fc *fc, uint32_t i, uint64_t *v)
+{
+	if (!fc->ncpu)
+		return bpf_map_lookup_elem(bpf_map__fd(fc->skel->maps.counts), &i, v) ? -errno : 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(fc->skel->maps.pcounts), &i, fc->percpu))
+		return -errno;
+	*v = 0;
+	for (int c = 0; c < fc->ncpu; c++)
+		*v += fc->percpu[c];
+	return 0;
+}
 
 static int summary(struct fc *fc)
 {
 	const struct probe_set *set = &fc->run->set;
-	int fd = bpf_map__fd(fc->skel->maps.counts);
 	size_t n = 0;
 
 	out_note("\n");
@@ -88,7 +105,7 @@ static int summary(struct fc *fc)
 	for (uint32_t i = 0; i < set->n; i++) {
 		uint64_t v = 0;
 
-		if (!fc->run->ok[i] || bpf_map_lookup_elem(fd, &i, &v))
+		if (!fc->run->ok[i] || count_of(fc, i, &v))
 			continue;
 		fc->rows[n].name = set->t[i].name;
 		fc->rows[n++].count = v - fc->last[i];
@@ -166,7 +183,12 @@ int funccount_main(int argc, char **argv)
 	}
 	fc.skel->rodata->probe_pid = o.p.pid;
 	fc.skel->rodata->probe_cpu = (int)o.p.cpu;
-	bpf_map__set_max_entries(fc.skel->maps.counts, (uint32_t)fc.run->set.n);
+	fc.ncpu = libbpf_num_possible_cpus();
+	if (fc.ncpu <= 0 || fc.run->set.n > PERCPU_SLOTS_MAX / (size_t)fc.ncpu)
+		fc.ncpu = 0;
+	fc.skel->rodata->counts_percpu = fc.ncpu > 0;
+	bpf_map__set_max_entries(fc.ncpu ? fc.skel->maps.pcounts : fc.skel->maps.counts,
+				 (uint32_t)fc.run->set.n);
 	progs = PROBE_CLI_PROGS(fc.skel);
 	if ((rc = probe_cli__prepare(spec.name, &o.p, fc.run, &progs, &e))) {
 		err_msg("%s", e.msg);
@@ -184,7 +206,8 @@ int funccount_main(int argc, char **argv)
 	plan(fc.run);
 	fc.last = calloc(fc.run->set.n, sizeof(*fc.last));
 	fc.rows = calloc(fc.run->set.n, sizeof(*fc.rows));
-	if (!fc.last || !fc.rows) {
+	fc.percpu = calloc(fc.ncpu ? (size_t)fc.ncpu : 1, sizeof(*fc.percpu));
+	if (!fc.last || !fc.rows || !fc.percpu) {
 		err_report(ERR_RUNTIME, -ENOMEM, "starting");
 		rc = 1;
 		goto out;
@@ -200,5 +223,6 @@ out:
 	funccount_bpf__destroy(fc.skel);
 	free(fc.last);
 	free(fc.rows);
+	free(fc.percpu);
 	return rc;
 }

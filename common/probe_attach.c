@@ -229,6 +229,13 @@ static void attach_multi(struct attach_ctx *c, enum probe_mech mech, size_t lo, 
 	attach_multi(c, mech, lo + (hi - lo) / 2, hi, syms, offs, cookies);
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
 /* The offset of variable name in obj's .rodata (from its BTF), or -ENOENT. */
 static long rodata_off(const struct bpf_object *obj, const char *name)
 {
@@ -248,34 +255,39 @@ static long rodata_off(const struct bpf_object *obj, const char *name)
 	return -ENOENT;
 }
 
-/* The copy's .rodata: the applet's (its options), marked as a copy for target id. */
+/* Marks the object whose .rodata map is ro as serving target id alone (bpf/probe.bpf.h). */
+static int mark_one(const struct bpf_object *obj, struct bpf_map *ro, uint32_t id)
+{
+	long flag = rodata_off(obj, "probe_one"), at = rodata_off(obj, "probe_one_id");
+	size_t size;
+	char *data = bpf_map__initial_value(ro, &size);
+
+	if (!data || flag < 0 || at < 0 || (size_t)flag >= size || (size_t)at + sizeof(id) > size)
+		return -ENOENT;
+	data[flag] = 1;
+	memcpy(data + at, &id, sizeof(id));
+	return 0;
+}
+
+int probe_attach__one(struct bpf_object *obj, uint32_t id)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj)
+		if (bpf_map__type(m) == BPF_MAP_TYPE_ARRAY && ends_with(bpf_map__name(m), ".rodata"))
+			return mark_one(obj, m, id);
+	return -ENOENT;
+}
+
+/* The copy's .rodata: the applet's (its options), marked as serving target id alone. */
 static int copy_rodata(struct bpf_object *copy, struct bpf_map *m, const struct bpf_map *from,
 		       uint32_t id)
 {
-	long flag = rodata_off(copy, "probe_copy"), at = rodata_off(copy, "probe_copy_id");
 	size_t size;
 	const void *src = bpf_map__initial_value(from, &size);
-	char *buf;
-	int err;
+	int err = src ? bpf_map__set_initial_value(m, src, size) : -ENOENT;
 
-	if (!src || flag < 0 || at < 0 || (size_t)flag >= size || (size_t)at + sizeof(id) > size)
-		return -ENOENT;
-	buf = malloc(size);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, src, size);
-	buf[flag] = 1;
-	memcpy(buf + at, &id, sizeof(id));
-	err = bpf_map__set_initial_value(m, buf, size);
-	free(buf);
-	return err;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && !strcmp(s + n - k, suffix);
+	return err ? err : mark_one(copy, m, id);
 }
 
 /*

@@ -17,6 +17,7 @@
 
 #include "probe_resolve.h"
 
+struct bpf_object;
 struct bpf_object_skeleton;
 struct bpf_program;
 struct linkset;
@@ -64,6 +65,13 @@ bool probe_attach__copies(enum probe_kind kind, enum probe_mech mech);
  */
 int probe_attach__prepare(const char *applet, const struct probe_set *set,
 			  const struct probe_progs *progs, int forced);
+
+/*
+ * Before load: marks obj (its .rodata has bpf/probe.bpf.h's knobs) as serving target id alone,
+ * so its programs take the id as a constant rather than reading the cookie on every hit. Only
+ * for an object whose programs are attached to that one target. Returns 0 or -ENOENT.
+ */
+int probe_attach__one(struct bpf_object *obj, uint32_t id);
 
 /*
  * After load: attaches every target of set with mech, in copies where probe_attach__copies()

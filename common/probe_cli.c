@@ -152,8 +152,8 @@ void probe_cli__target_spec(const struct probe_cli_run *run, size_t i, char *buf
 	}
 }
 
-int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct probe_cli_run *run,
-		       const struct probe_progs *progs, struct probe_cli_err *err)
+static int prepare(const char *applet, const struct probe_cli *o, struct probe_cli_run *run,
+		   const struct probe_progs *progs, struct probe_cli_err *err)
 {
 	int m = probe_attach__prepare(applet, &run->set, progs, o->mechanism);
 	if (m == -EINVAL)
@@ -181,11 +181,22 @@ int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct pro
 	return 0;
 }
 
+int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct probe_cli_run *run,
+		       const struct probe_progs *progs, struct probe_cli_err *err)
+{
+	int rc = prepare(applet, o, run, progs, err);
+
+	/* the object is this run's alone: one target needs no cookie */
+	if (!rc && run->set.n == 1 && probe_attach__one(*progs->skel->obj, run->set.cookie_base))
+		return fail(err, 1, "the BPF object has no probe knobs");
+	return rc;
+}
+
 int probe_cli__prepare_shared(const char *applet, const struct probe_cli *o,
 			      struct probe_cli_run *run, const struct probe_progs *progs,
 			      bool used[PROBE_MECH__COUNT], struct probe_cli_err *err)
 {
-	int rc = probe_cli__prepare(applet, o, run, progs, err);
+	int rc = prepare(applet, o, run, progs, err);
 
 	if (rc)
 		return rc;

@@ -88,8 +88,9 @@ int probe_cli__resolve(const struct probe_cli *o, const char *pattern,
  * "u:/usr/bin/python3:gc__start"), for -l. */
 void probe_cli__target_spec(const struct probe_cli_run *run, size_t i, char *buf, size_t size);
 /*
- * Before load: chooses the mechanism (autoload of the others off). 0 or 2/1 with err (also
- * when the targets need copies, over PROBE_COPIES_MAX of them).
+ * Before load: chooses the mechanism (autoload of the others off); a run of one target marks
+ * the object as serving it alone (probe_attach__one). 0 or 2/1 with err (also when the targets
+ * need copies, over PROBE_COPIES_MAX of them).
  */
 int probe_cli__prepare(const char *applet, const struct probe_cli *o, struct probe_cli_run *run,
 		       const struct probe_progs *progs, struct probe_cli_err *err);

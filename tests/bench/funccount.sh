@@ -7,19 +7,25 @@
 #      same symbols and the same attach work, without slowing every process of a shared
 #      machine; BENCH_LIVE_LIBC=1 uses libc itself ('c:*');
 #   2. funccount's cost per call of a uprobe and of a tracepoint against a minimal
-#      hand-written counter (mincount): wall-clock per call of a loop (less the untraced
-#      loop's) and in-kernel BPF time per event (kernel.bpf_stats_enabled), in one run;
+#      hand-written counter (mincount): the calling thread's CPU time per call of a loop (less
+#      the untraced loop's) and in-kernel BPF time per event (kernel.bpf_stats_enabled), the
+#      medians of REPS interleaved measurements of each; and the BPF time per event with the
+#      tracepoint hit from two CPUs at once (per-CPU counters against mincount's shared slot);
 #   3. stackcount on a function called 100k times a second through 16 stacks: every call
 #      counted or reported lost, and the report's symbolization time.
-# usage: funccount.sh BPFBOX   Environment: CALLS (default 2000000), BT_TIMEOUT seconds
-# (default 60) for bpftrace to attach (0: skip it), MECHS (default "uprobe-multi uprobe"),
-# SC_SECS (default 3), PARTS (default 123: which of the three to run).
+# usage: funccount.sh BPFBOX   Environment: CALLS of getppid (default 2000000) and UCALLS of
+# the uprobed function (default 200000: a trap costs microseconds) per measurement, REPS
+# (default 5), BT_TIMEOUT seconds (default 60) for bpftrace to attach (0: skip it), MECHS
+# (default "uprobe-multi uprobe"), SC_SECS (default 3), PARTS (default 123: which of the three
+# to run).
 set -u
 BPFBOX=$1
 # prog_stats
 . "$(dirname "$0")/../lib.sh"
 BIN=$(dirname "$BPFBOX")/bench
 CALLS=${CALLS:-2000000}
+UCALLS=${UCALLS:-200000}
+REPS=${REPS:-5}
 BT_TIMEOUT=${BT_TIMEOUT:-60}
 SC_SECS=${SC_SECS:-3}
 PARTS=${PARTS:-123}
@@ -103,37 +109,65 @@ fi
 fi
 
 # ---- 2. cost per call: a uprobe on callloop's bench_target, the getppid tracepoint
-# cost KIND NAME CMD...: ns/call of `callloop KIND CALLS` under CMD ("-": none) into $T/KIND-NAME,
-# and the BPF ns per event into $T/KIND-NAME.bpf
+# cost KIND N NAME CMD...: CPU ns/call of `callloop KIND N` under CMD ("-": none) appended to
+# $T/KIND-NAME, and the BPF ns per event to $T/KIND-NAME.bpf
 cost() {
-	_k=$1 _n=$2; shift 2
+	_k=$1 _c=$2 _n=$3; shift 3
 	if [ "$1" = - ]; then
-		"$BIN/callloop" "$_k" "$CALLS" | awk '{ print $2 }' >"$T/$_k-$_n"
+		"$BIN/callloop" "$_k" "$_c" | awk '{ print $2 }' >>"$T/$_k-$_n"
 		return
 	fi
 	start 60 '^Ready\.$' "$@" || { echo "funccount: $* did not start: $(head -n 2 "$T/err")"; exit 1; }
 	_s0=$(prog_stats "$TP")
-	"$BIN/callloop" "$_k" "$CALLS" | awk '{ print $2 }' >"$T/$_k-$_n"
+	"$BIN/callloop" "$_k" "$_c" | awk '{ print $2 }' >>"$T/$_k-$_n"
 	_s1=$(prog_stats "$TP")
 	stop
-	echo "$_s0 $_s1" | awk '{ if ($4 > $2) printf "%.1f\n", ($3 - $1) / ($4 - $2) }' >"$T/$_k-$_n.bpf"
+	echo "$_s0 $_s1" | awk '{ if ($4 > $2) printf "%.1f\n", ($3 - $1) / ($4 - $2) }' >>"$T/$_k-$_n.bpf"
+}
+# median FILE: of the numbers in FILE, one a line
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 CL=$BIN/callloop
 if part 2; then
-cost call none -
-cost call min "$BIN/mincount" uprobe "$CL" bench_target
-cost call fc "$BPFBOX" funccount "$CL:bench_target"
-cost getppid none -
-cost getppid min "$BIN/mincount" tp
-cost getppid fc "$BPFBOX" funccount t:syscalls:sys_enter_getppid
+for r in $(seq "$REPS"); do
+	cost call "$UCALLS" none -
+	cost call "$UCALLS" min "$BIN/mincount" uprobe "$CL" bench_target
+	cost call "$UCALLS" fc "$BPFBOX" funccount "$CL:bench_target"
+	cost getppid "$CALLS" none -
+	cost getppid "$CALLS" min "$BIN/mincount" tp
+	cost getppid "$CALLS" fc "$BPFBOX" funccount t:syscalls:sys_enter_getppid
+done
+# the same tracepoint hit from two CPUs at once: funccount's per-CPU counters against
+# mincount's one shared slot (BPF ns per event only)
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	for r in $(seq "$REPS"); do
+		for n in min fc; do
+			[ $n = min ] && set -- "$BIN/mincount" tp || set -- "$BPFBOX" funccount t:syscalls:sys_enter_getppid
+			start 60 '^Ready\.$' "$@" || { echo "funccount: $* did not start: $(head -n 2 "$T/err")"; exit 1; }
+			_s0=$(prog_stats "$TP")
+			taskset -c 0 "$CL" getppid "$CALLS" >/dev/null & _a=$!
+			taskset -c 1 "$CL" getppid "$CALLS" >/dev/null & _b=$!
+			wait $_a $_b
+			_s1=$(prog_stats "$TP")
+			stop
+			echo "$_s0 $_s1" | awk '{ if ($4 > $2) printf "%.1f\n", ($3 - $1) / ($4 - $2) }' >>"$T/two-$n.bpf"
+		done
+	done
+	echo "funccount in-kernel BPF time per event (median of $REPS), tracepoint hit from 2 CPUs at once:" \
+		"$(median "$T/two-fc.bpf") ns (hand-written, one shared slot: $(median "$T/two-min.bpf") ns)"
+else
+	echo "funccount from 2 CPUs at once: needs 2 CPUs and taskset"
+fi
 for k in call getppid; do
 	[ $k = call ] && what=uprobe || what=tracepoint
-	awk -v w="$what" -v z="$(cat "$T/$k-none")" -v m="$(cat "$T/$k-min")" -v f="$(cat "$T/$k-fc")" \
-		-v mb="$(cat "$T/$k-min.bpf")" -v fb="$(cat "$T/$k-fc.bpf")" 'BEGIN {
-		printf "funccount per call, %s: %.1f ns (untraced %.1f, hand-written %.1f): overhead ratio %.2fx (target <= 1.1x): %s\n",
-			w, f, z, m, (f - z) / (m - z), (f - z) <= 1.1 * (m - z) ? "ok" : "over"
-		printf "funccount in-kernel BPF time per event, %s: %.1f ns (hand-written %.1f ns): %.2fx\n",
-			w, fb, mb, fb / mb
+	awk -v w="$what" -v r="$REPS" -v z="$(median "$T/$k-none")" -v m="$(median "$T/$k-min")" \
+		-v f="$(median "$T/$k-fc")" -v mb="$(median "$T/$k-min.bpf")" \
+		-v fb="$(median "$T/$k-fc.bpf")" 'BEGIN {
+		printf "funccount per call (CPU time, median of %d), %s: %.1f ns (untraced %.1f, hand-written %.1f): overhead ratio %.2fx (target <= 1.1x): %s\n",
+			r, w, f, z, m, (f - z) / (m - z), (f - z) <= 1.1 * (m - z) ? "ok" : "over"
+		printf "funccount in-kernel BPF time per event (median of %d), %s: %.1f ns (hand-written %.1f ns): %.2fx\n",
+			r, w, fb, mb, fb / mb
 	}'
 done
 fi

@@ -3,8 +3,9 @@
 # funccount end to end: exact counts of a user function (in an executable and, on hosts that
 # run dynamic programs, in a shared library), of a USDT probe behind a semaphore, and of
 # syscall tracepoints, called from two threads of tests/progs/countprog; -p counting one of two
-# processes only; kernel functions (vfs_read, vfs_*, sys_getppid) through every mechanism the
-# kernel offers; GNU IFUNCs (tests/progs/ifuncprog); -l, -j, -T, -d; bad input; clean exits.
+# processes only, -c one CPU only; kernel functions (vfs_read, vfs_*, sys_getppid) through every
+# mechanism the kernel offers; GNU IFUNCs (tests/progs/ifuncprog); -l, -j, -T, -d; bad input;
+# clean exits.
 . "$TESTLIB"
 CP=$PROGS/countprog
 N=1001 M=501 G=123 R=77
@@ -158,6 +159,18 @@ if r=$(requires tracepoint,syscall_tp); then
 	count_case tp-json 't:syscalls:sys_enter_getppid' "$CP" 0 0 $G 0 -- -p PID -j
 	check tp-json has "$TMPD/tp-json" "{\"func\":\"syscalls:sys_enter_getppid\",\"count\":$G}"
 	check tp-json-no-text lacks "$TMPD/tp-json" "Tracing"
+	# -c: the program pinned to CPU 1 is counted whole there (two targets: by cookie) and not
+	# at all on CPU 0 (one target: its id a constant)
+	if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+		count_case cpu 't:syscalls:sys_*_getppid' taskset -c 1 "$CP" 0 0 $G 0 -- -p PID -c 1
+		exact cpu syscalls:sys_enter_getppid $G
+		exact cpu syscalls:sys_exit_getppid $G
+		count_case cpu-other 't:syscalls:sys_enter_getppid' taskset -c 1 "$CP" 0 0 $G 0 -- -p PID -c 0
+		check cpu-other-header has "$TMPD/cpu-other" "FUNC                                    COUNT"
+		check cpu-other-no-row [ -z "$(value "$TMPD/cpu-other" syscalls:sys_enter_getppid)" ]
+	else
+		skip cpu "needs 2 CPUs and taskset"
+	fi
 	"$BPFBOX" funccount -l 't:syscalls:sys_enter_getpp*' >"$TMPD/l" 2>&1
 	check list-tracepoints [ "$(cat "$TMPD/l")" = "t:syscalls:sys_enter_getppid" ]
 	BPFBOX_READY= "$BPFBOX" funccount -d 1 't:syscalls:sys_enter_getppid' >"$TMPD/d" 2>&1
