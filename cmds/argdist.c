@@ -568,8 +568,6 @@ int argdist_main(int argc, char **argv)
 	ad.skel->rodata->probe_pid = o.pid;
 	ad.skel->rodata->agg_tid = o.tid;
 	ad.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
-	/* one target: the shells know its id without the cookie helper (~20 ns an event) */
-	ad.skel->rodata->probe_copy = ad.nids == 1;
 	/* the record words every tracepoint has: its fields there are read without a helper */
 	{
 		uint32_t words = UINT32_MAX;

@@ -659,8 +659,6 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
 	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
 	tr.skel->rodata->trace_user_syms = o.ustack;
-	/* one target: the shells know its id without the cookie helper (~20 ns an event) */
-	tr.skel->rodata->probe_copy = tr.nids == 1;
 	/* the record words every tracepoint has: its fields there are read without a helper */
 	{
 		uint32_t words = UINT32_MAX;
