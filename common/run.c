@@ -15,6 +15,7 @@
 #include "err.h"
 #include "linkset.h"
 #include "out.h"
+#include "ringread.h"
 #include "run.h"
 
 static volatile sig_atomic_t stopping;
@@ -89,7 +90,7 @@ static int on_record(void *c, void *data, size_t len)
 	d->bytes += len;
 	if (rc) {
 		d->rc = rc;
-		return -ECANCELED;	/* stops ring_buffer__consume() */
+		return -ECANCELED;	/* stops ringread__consume() */
 	}
 	return 0;
 }
@@ -106,7 +107,7 @@ static long ms_until(uint64_t deadline_ns)
  * the wait; between drains only a ring past a quarter full does: the first record after a
  * drain, which found the ring empty, woke the reader too. Returns whether it was woken.
  */
-static bool wait_ring(int ep, const struct ring *ring, uint64_t until, bool idle)
+static bool wait_ring(int ep, const struct ringread *ring, uint64_t until, bool idle)
 {
 	struct epoll_event ev;
 
@@ -115,7 +116,7 @@ static bool wait_ring(int ep, const struct ring *ring, uint64_t until, bool idle
 
 		if (epoll_wait(ep, &ev, 1, ms) <= 0)
 			return false;
-		if (idle || ring__avail_data_size(ring) >= ring__size(ring) / 4)
+		if (idle || ringread__avail(ring) >= ringread__size(ring) / 4)
 			return true;
 		if (!ms)
 			return false;
@@ -126,8 +127,7 @@ static bool wait_ring(int ep, const struct ring *ring, uint64_t until, bool idle
 int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 {
 	struct drain_ctx d = { .ops = ops, .ctx = ctx };
-	struct ring_buffer *rb = NULL;
-	struct ring *ring = NULL;
+	struct ringread *rb = NULL;
 	uint64_t start = now_ns_mono(), next_tick = 0, end = 0;
 	int err = 0, ep = -1;
 
@@ -140,10 +140,9 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		 */
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
 
-		rb = ring_buffer__new(bpf_map__fd(cfg->events), on_record, &d, NULL);
-		if (!rb)
-			return err_report(ERR_RUNTIME, -errno, "cannot open the ring buffer"), -errno;
-		ring = ring_buffer__ring(rb, 0);
+		err = ringread__open(&rb, bpf_map__fd(cfg->events));
+		if (err)
+			return err_report(ERR_RUNTIME, err, "cannot open the ring buffer"), err;
 		ep = epoll_create1(EPOLL_CLOEXEC);
 		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, bpf_map__fd(cfg->events), &ev)) {
 			err = -errno;
@@ -174,11 +173,11 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 			/* woken from idle: give the burst (e.g. an exec's entry and its
 			 * outcome) a moment to arrive whole, so that it is shown in this
 			 * drain rather than one period later */
-			if (wait_ring(ep, ring, until, idle) && idle)
+			if (wait_ring(ep, rb, until, idle) && idle)
 				poll(NULL, 0, RUN_GATHER_MS);
 			d.bytes = 0;
-			err = ring_buffer__consume(rb);
-			if (err == -EINTR || err == -ECANCELED)
+			err = ringread__consume(rb, on_record, &d);
+			if (err == -ECANCELED)
 				err = 0;
 			if (err < 0) {
 				err_report(ERR_RUNTIME, err, "reading the ring buffer");
@@ -209,7 +208,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 	}
 	/* whatever was submitted before the stop is still reported */
 	if (rb && !d.rc && !out_closed())
-		ring_buffer__consume(rb);
+		ringread__consume(rb, on_record, &d);
 	if (ops->on_exit && !out_closed())
 		ops->on_exit(ctx);
 	if (cfg->lost)
@@ -218,6 +217,6 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 out:
 	if (ep >= 0)
 		close(ep);
-	ring_buffer__free(rb);
+	ringread__free(rb);
 	return d.rc < 0 ? d.rc : err;
 }

@@ -27,8 +27,8 @@ struct linkset;
 
 /*
  * Default ring buffer size: RUN_RING_PER_CPU bytes per online CPU (the rate of events grows
- * with the CPUs producing them), a power of two within [RUN_RING_MIN, RUN_RING_MAX]. The
- * reader maps the ring's data twice (wrap-around), so it counts twice in its RSS.
+ * with the CPUs producing them), a power of two within [RUN_RING_MIN, RUN_RING_MAX]. All of
+ * it counts in the reader's RSS (common/ringread.h).
  */
 #define RUN_RING_PER_CPU (128 << 10)
 #define RUN_RING_MIN (256 << 10)
