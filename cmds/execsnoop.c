@@ -280,8 +280,8 @@ int execsnoop_main(int argc, char **argv)
 		err_msg("%s", why);
 		goto out;
 	}
-	/* 256 KiB on 2 CPUs: 100k failed execs/s (150 bytes each) fill a quarter in 4 ms, and
-	 * the reader is woken then; the rest holds 13 ms of its scheduling delay */
+	/* 512 KiB on 2 CPUs: 100k failed execs/s (150 bytes each) fill a quarter in 9 ms, and
+	 * the reader is woken then; the rest holds 26 ms of its scheduling delay */
 	bpf_map__set_max_entries(skel->maps.events, run_ring_size());
 	if ((err = skel_load(skel->skeleton))) {
 		err_report(ERR_LOAD, err, "loading BPF programs");

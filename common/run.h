@@ -30,8 +30,8 @@ struct linkset;
  * with the CPUs producing them), a power of two within [RUN_RING_MIN, RUN_RING_MAX]. All of
  * it counts in the reader's RSS (common/ringread.h).
  */
-#define RUN_RING_PER_CPU (128 << 10)
-#define RUN_RING_MIN (256 << 10)
+#define RUN_RING_PER_CPU (256 << 10)
+#define RUN_RING_MIN (512 << 10)
 #define RUN_RING_MAX (4 << 20)
 size_t run_ring_size(void);
 
