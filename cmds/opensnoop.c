@@ -107,7 +107,7 @@ static const struct opt opts[] = {
 		      "O_DIRECTORY O_DSYNC O_EXCL O_LARGEFILE O_NDELAY O_NOATIME O_NOCTTY "
 		      "O_NOFOLLOW O_NONBLOCK O_PATH O_SYNC O_TMPFILE O_TRUNC" },
 	{ 'F', "full-path", OPT_FLAG, NULL, "show relative paths as full paths", &o.full_path },
-	{ 'b', "buffer-pages", OPT_FN, "PAGES", "ring buffer size in pages (default: 256 KiB a CPU, 512 KiB at least)",
+	{ 'b', "buffer-pages", OPT_FN, "PAGES", "ring buffer size in pages (default: 1 MiB a CPU, 2 MiB at least)",
 	  &o.pages, .parse = parse_pages },
 	PINMAP_CONTAINER_OPTS(o.ct),
 	/* what follows --exec is the command: opensnoop_main takes it off before parsing */

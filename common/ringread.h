@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A BPF ring buffer's reader that maps the ring's data once.
+ * A BPF ring buffer's reader that keeps only a window of the ring mapped.
  *
- * The kernel maps a ring's data pages into the reader at mmap time, every page at once, so
- * they all count in its resident size. libbpf's reader maps them twice in a row, so that a
- * record wrapping around the end reads as one piece: a 256 KiB ring then adds 512 KB of RSS.
- * This reader maps them once and copies out the rare record that wraps (the copy is kept for
- * the next one). The ring itself is the kernel's memory either way.
+ * The kernel puts every page of a ring mapping in place at mmap time, so all of it counts in
+ * the reader's resident size, and libbpf's reader maps the data twice in a row (so that a
+ * record wrapping around the end reads as one piece): a 2 MiB ring then adds 4 MB of RSS.
+ * This reader maps 64 KiB of the data at a time (more for a larger record), moving the
+ * window as it reads; the kernel's own double mapping of the data keeps a wrapping record in
+ * one piece. The ring itself is kernel memory (the map's size) either way.
+ * A record handed to the callback is valid until the callback returns.
  * Not thread-safe: one thread reads.
  */
 #ifndef BPFBOX_RINGREAD_H

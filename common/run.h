@@ -27,12 +27,12 @@ struct linkset;
 
 /*
  * Default ring buffer size: RUN_RING_PER_CPU bytes per online CPU (the rate of events grows
- * with the CPUs producing them), a power of two within [RUN_RING_MIN, RUN_RING_MAX]. All of
- * it counts in the reader's RSS (common/ringread.h).
+ * with the CPUs producing them), a power of two within [RUN_RING_MIN, RUN_RING_MAX]. It is
+ * kernel memory: the reader maps 64 KiB of it at a time (common/ringread.h).
  */
-#define RUN_RING_PER_CPU (256 << 10)
-#define RUN_RING_MIN (512 << 10)
-#define RUN_RING_MAX (4 << 20)
+#define RUN_RING_PER_CPU (1 << 20)
+#define RUN_RING_MIN (2 << 20)
+#define RUN_RING_MAX (8 << 20)
 size_t run_ring_size(void);
 
 struct run_ops {
