@@ -283,7 +283,7 @@ int execsnoop_main(int argc, char **argv)
 	/* 2 MiB on 2 CPUs: 100k failed execs/s (150 bytes each) fill a quarter in 35 ms, and
 	 * the reader is woken then; the rest holds 100 ms of its scheduling delay (a loaded
 	 * machine kept it waiting 30-250 ms at times: 512 KiB lost execs in 3 runs of 6) */
-	bpf_map__set_max_entries(skel->maps.events, run_ring_size());
+	bpf_map__set_max_entries(skel->maps.events, run_ring_size(1 << 20));
 	if ((err = skel_load(skel->skeleton))) {
 		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;

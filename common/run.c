@@ -65,12 +65,12 @@ void run_report_lost(uint64_t total, bool final)
 	}
 }
 
-size_t run_ring_size(void)
+size_t run_ring_size(size_t per_cpu)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t size = RUN_RING_MIN;
+	size_t size = 4096;
 
-	while (size < RUN_RING_MAX && cpus > 0 && size < (size_t)cpus * RUN_RING_PER_CPU)
+	while (size < RUN_RING_MAX && (size < 2 * per_cpu || size < (size_t)cpus * per_cpu))
 		size <<= 1;
 	return size;
 }

@@ -26,14 +26,12 @@ struct linkset;
 #define RUN_IDLE_MS 200
 
 /*
- * Default ring buffer size: RUN_RING_PER_CPU bytes per online CPU (the rate of events grows
- * with the CPUs producing them), a power of two within [RUN_RING_MIN, RUN_RING_MAX]. It is
- * kernel memory: the reader maps 64 KiB of it at a time (common/ringread.h).
+ * A ring buffer size: PER_CPU bytes for each online CPU, two at least (the rate of events
+ * grows with the CPUs producing them), a power of two, at most RUN_RING_MAX. It is kernel
+ * memory: the reader maps 64 KiB of it at a time (common/ringread.h).
  */
-#define RUN_RING_PER_CPU (1 << 20)
-#define RUN_RING_MIN (2 << 20)
 #define RUN_RING_MAX (8 << 20)
-size_t run_ring_size(void);
+size_t run_ring_size(size_t per_cpu);
 
 struct run_ops {
 	/* One ring buffer record. Return <0 to stop with that error, >0 to stop cleanly. */

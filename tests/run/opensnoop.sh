@@ -149,7 +149,7 @@ check exec-missing-command-says has "$TMPD/execbad" "cannot run /nonexistent/cmd
 # opens reported lost cover every open (each open has its own number).
 w=$(printf '%150s' '' | tr ' ' w)
 start_tool "$TMPD/ring" opensnoop -x -b 32 --exec sh -c \
-	'i=0; while [ $i -lt 3000 ]; do true <"$1/$2-$i" 2>/dev/null; i=$((i + 1)); done' - "$D" "$w" ||
+	'exec 2>/dev/null; i=0; while [ $i -lt 3000 ]; do true <"$1/$2-$i"; i=$((i + 1)); done' - "$D" "$w" ||
 	fail ring "did not start: $(cat "$TMPD/ring.err")"
 _t=0
 while kill -0 "$TOOL_PID" 2>/dev/null && [ $_t -lt 600 ]; do sleep 0.1; _t=$((_t + 1)); done
