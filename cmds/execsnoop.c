@@ -93,14 +93,18 @@ static unsigned int slot_of(uint32_t tid)
 	return (tid * 2654435761u) % PENDING_SLOTS;
 }
 
+/* LEN: the record's length, at least up to data; the copy holds that much, not the whole type */
 static void pending_put(const struct execsnoop_args *a, size_t len)
 {
 	unsigned int s = slot_of(a->tid), i;
-	struct execsnoop_args *copy = malloc(sizeof(*copy));
+	struct execsnoop_args *copy = malloc(len);
 
 	if (!copy)
 		return;
 	memcpy(copy, a, len);
+	/* unpack_args() reads size bytes of data: never past the copy */
+	if (copy->size > len - offsetof(struct execsnoop_args, data))
+		copy->size = len - offsetof(struct execsnoop_args, data);
 	for (i = 0; i < PENDING_PROBES; i++) {
 		unsigned int k = (s + i) % PENDING_SLOTS;
 
@@ -276,11 +280,10 @@ int execsnoop_main(int argc, char **argv)
 		err_msg("%s", why);
 		goto out;
 	}
-	/* 2 MiB: 100k failed execs/s (160 bytes each) fill it in 130 ms, the reader drains it
-	 * every 10 ms or at a quarter full, whatever the page size. 512 KiB lost 3% at 100k/s
-	 * on a busy 2-CPU machine. The reader maps it twice (wrap-around): +4 MB of RSS, all of
-	 * it the kernel's ring, none heap. */
-	bpf_map__set_max_entries(skel->maps.events, 2 << 20);
+	/* 2 MiB on 2 CPUs: 100k failed execs/s (150 bytes each) fill a quarter in 35 ms, and
+	 * the reader is woken then; the rest holds 100 ms of its scheduling delay (a loaded
+	 * machine kept it waiting 30-250 ms at times: 512 KiB lost execs in 3 runs of 6) */
+	bpf_map__set_max_entries(skel->maps.events, run_ring_size(1 << 20));
 	if ((err = skel_load(skel->skeleton))) {
 		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;

@@ -107,7 +107,7 @@ static const struct opt opts[] = {
 		      "O_DIRECTORY O_DSYNC O_EXCL O_LARGEFILE O_NDELAY O_NOATIME O_NOCTTY "
 		      "O_NOFOLLOW O_NONBLOCK O_PATH O_SYNC O_TMPFILE O_TRUNC" },
 	{ 'F', "full-path", OPT_FLAG, NULL, "show relative paths as full paths", &o.full_path },
-	{ 'b', "buffer-pages", OPT_FN, "PAGES", "ring buffer size in pages (default: 1 MiB)",
+	{ 'b', "buffer-pages", OPT_FN, "PAGES", "ring buffer size in pages (default: 512 KiB a CPU, 1 MiB at least)",
 	  &o.pages, .parse = parse_pages },
 	PINMAP_CONTAINER_OPTS(o.ct),
 	/* what follows --exec is the command: opensnoop_main takes it off before parsing */
@@ -343,8 +343,8 @@ int opensnoop_main(int argc, char **argv)
 	skel->rodata->full_path = o.full_path;
 	skel->rodata->filter_flags = o.flags.bits;
 	skel->rodata->filter_accmodes = o.flags.accmodes;
-	/* 1 MiB holds 10 ms of 200k opens/s several times over, whatever the page size */
-	bpf_map__set_max_entries(skel->maps.events, o.pages ? o.pages * getpagesize() : 1 << 20);
+	bpf_map__set_max_entries(skel->maps.events,
+				 o.pages ? (size_t)o.pages * getpagesize() : run_ring_size(512 << 10));
 	if (pinmap__containers(&o.ct, skel->maps.cgroupset, &skel->rodata->filter_cgroup,
 			       skel->maps.mntnsset, &skel->rodata->filter_mntns, why, sizeof(why))) {
 		err_msg("%s", why);

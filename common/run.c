@@ -4,15 +4,18 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 
 #include "err.h"
 #include "linkset.h"
 #include "out.h"
+#include "ringread.h"
 #include "run.h"
 
 static volatile sig_atomic_t stopping;
@@ -62,11 +65,21 @@ void run_report_lost(uint64_t total, bool final)
 	}
 }
 
+size_t run_ring_size(size_t per_cpu)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t size = 4096;
+
+	while (size < RUN_RING_MAX && (size < 2 * per_cpu || size < (size_t)cpus * per_cpu))
+		size <<= 1;
+	return size;
+}
+
 struct drain_ctx {
 	const struct run_ops *ops;
 	void *ctx;
 	int rc;
-	size_t bytes;	/* drained since the last look */
+	size_t bytes;	/* drained by the last drain */
 };
 
 static int on_record(void *c, void *data, size_t len)
@@ -77,7 +90,7 @@ static int on_record(void *c, void *data, size_t len)
 	d->bytes += len;
 	if (rc) {
 		d->rc = rc;
-		return -ECANCELED;	/* stops ring_buffer__consume() */
+		return -ECANCELED;	/* stops ringread__consume() */
 	}
 	return 0;
 }
@@ -90,46 +103,52 @@ static long ms_until(uint64_t deadline_ns)
 }
 
 /*
- * How long after a drain began the next may wait: the drain period, or less when at the
- * rate records came in (BYTES in the last SPAN ns) the ring would be a quarter full sooner.
- * The kernel side wakes the reader past a quarter, but not while it sleeps here.
+ * Waits on the ring (EP, edge-triggered) until UNTIL or a wake-up. Idle, any wake-up ends
+ * the wait; between drains only a ring past a quarter full does: the first record after a
+ * drain, which found the ring empty, woke the reader too. Returns whether it was woken.
  */
-static uint64_t pause_ns(const struct ring *ring, size_t bytes, uint64_t span)
+static bool wait_ring(int ep, const struct ringread *ring, uint64_t until, bool idle)
 {
-	size_t size = ring__size(ring), fill = ring__avail_data_size(ring);
-	uint64_t pause = RUN_DRAIN_MS * 1000000ull, room;
+	struct epoll_event ev;
 
-	if (fill >= size / 4)
-		return 0;
-	room = size / 4 - fill;
-	/* bytes per span vs room: room / (bytes / span), in integers without overflow */
-	if (bytes && span && room < (double)bytes * pause / span)
-		pause = (uint64_t)((double)room * span / bytes);
-	return pause;
-}
+	while (!stopping) {
+		long ms = ms_until(until);
 
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { ns / 1000000000ull, ns % 1000000000ull };
-
-	nanosleep(&ts, NULL);
+		if (epoll_wait(ep, &ev, 1, ms) <= 0)
+			return false;
+		if (idle || ringread__avail(ring) >= ringread__size(ring) / 4)
+			return true;
+		if (!ms)
+			return false;
+	}
+	return false;
 }
 
 int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 {
 	struct drain_ctx d = { .ops = ops, .ctx = ctx };
-	struct ring_buffer *rb = NULL;
+	struct ringread *rb = NULL;
 	uint64_t start = now_ns_mono(), next_tick = 0, end = 0;
-	struct ring *ring = NULL;
-	uint64_t last = start;	/* when the previous drain began */
-	bool first = true;
-	int err = 0;
+	int err = 0, ep = -1;
 
 	if (cfg->events) {
-		rb = ring_buffer__new(bpf_map__fd(cfg->events), on_record, &d, NULL);
-		if (!rb)
-			return err_report(ERR_RUNTIME, -errno, "cannot open the ring buffer"), -errno;
-		ring = ring_buffer__ring(rb, 0);
+		/*
+		 * Edge-triggered: the wait ends at the kernel's next wake-up, not while records
+		 * wait. The BPF side wakes the reader for the first record into an empty ring and
+		 * for records past a quarter of it (wake_flag()), so between drains the reader
+		 * sleeps until the period ends or the ring fills, whichever comes first.
+		 */
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+
+		err = ringread__open(&rb, bpf_map__fd(cfg->events));
+		if (err)
+			return err_report(ERR_RUNTIME, err, "cannot open the ring buffer"), err;
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, bpf_map__fd(cfg->events), &ev)) {
+			err = -errno;
+			err_report(ERR_RUNTIME, err, "waiting on the ring buffer");
+			goto out;
+		}
 	}
 	if (cfg->interval_ms)
 		next_tick = start + cfg->interval_ms * 1000000ull;
@@ -141,33 +160,24 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 		stopping = 1;
 
 	while (!stopping && !d.rc) {
-		/* without a ring buffer only timers and signals (which cut poll short) matter */
-		long timeout = RUN_IDLE_MS;
-		uint64_t woke = 0;
+		/* idle: only timers and signals (which cut the wait short) bound the wait */
+		uint64_t until = now_ns_mono() + (d.bytes ? RUN_DRAIN_MS : RUN_IDLE_MS) * 1000000ull;
 
-		if (next_tick && ms_until(next_tick) < timeout)
-			timeout = ms_until(next_tick);
-		if (end && ms_until(end) < timeout)
-			timeout = ms_until(end);
+		if (next_tick && next_tick < until)
+			until = next_tick;
+		if (end && end < until)
+			until = end;
 		if (rb) {
-			/* poll() on the map itself checks for waiting records on every call (an
-			 * epoll set would only notice them after a wake-up); it returns at once
-			 * while records wait, else at the first wake-up or the timeout */
-			struct pollfd pfd = { bpf_map__fd(cfg->events), POLLIN };
-			uint64_t before = now_ns_mono();
+			bool idle = !d.bytes;
 
-			poll(&pfd, 1, timeout);
-			woke = now_ns_mono();
-			/* first drain, or woken from idle: give the burst (e.g. an exec's
-			 * entry and its outcome) a moment to arrive whole, so that it is
-			 * shown in this drain rather than one period later */
-			if ((pfd.revents & POLLIN) &&
-			    (first || woke - before > RUN_GATHER_MS * 1000000ull))
+			/* woken from idle: give the burst (e.g. an exec's entry and its
+			 * outcome) a moment to arrive whole, so that it is shown in this
+			 * drain rather than one period later */
+			if (wait_ring(ep, rb, until, idle) && idle)
 				poll(NULL, 0, RUN_GATHER_MS);
-			first = false;
 			d.bytes = 0;
-			err = ring_buffer__consume(rb);
-			if (err == -EINTR || err == -ECANCELED)
+			err = ringread__consume(rb, on_record, &d);
+			if (err == -ECANCELED)
 				err = 0;
 			if (err < 0) {
 				err_report(ERR_RUNTIME, err, "reading the ring buffer");
@@ -175,7 +185,7 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 			}
 			err = 0;
 		} else {
-			poll(NULL, 0, timeout);
+			poll(NULL, 0, ms_until(until));
 		}
 		if (cfg->lost)
 			run_report_lost(*cfg->lost, false);
@@ -188,20 +198,6 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 			break;
 		if (out_flush() < 0)
 			break;
-		/* batch: let records gather for the rest of the period, unless the ring is filling */
-		if (rb && d.bytes) {
-			uint64_t until = woke + pause_ns(ring, d.bytes, woke - last), now;
-
-			last = woke;
-			if (end && end < until)
-				until = end;
-			if (next_tick && next_tick < until)
-				until = next_tick;
-			now = now_ns_mono();
-			/* a signal that came during the drain must not wait out the pause */
-			if (until > now && !stopping)
-				sleep_ns(until - now);
-		}
 	}
 	if (cfg->links) {
 		size_t n = linkset__count(cfg->links);
@@ -212,12 +208,15 @@ int run_loop(const struct run_cfg *cfg, const struct run_ops *ops, void *ctx)
 	}
 	/* whatever was submitted before the stop is still reported */
 	if (rb && !d.rc && !out_closed())
-		ring_buffer__consume(rb);
+		ringread__consume(rb, on_record, &d);
 	if (ops->on_exit && !out_closed())
 		ops->on_exit(ctx);
 	if (cfg->lost)
 		run_report_lost(*cfg->lost, true);
 	out_flush();
-	ring_buffer__free(rb);
+out:
+	if (ep >= 0)
+		close(ep);
+	ringread__free(rb);
 	return d.rc < 0 ? d.rc : err;
 }

@@ -15,15 +15,23 @@ struct bpf_map;
 struct linkset;
 
 /*
- * Drain period of the run loop: the reader is woken by the first event after it went idle
- * (or by a filling ring), then drains at most once per period, so a busy ring costs one
- * wake-up per period rather than one per event.
+ * Drain period of the run loop: the reader is woken by the first event after it went idle,
+ * then drains once per period or when the BPF side wakes it for a ring past a quarter full,
+ * so a busy ring costs a wake-up per period or per quarter ring rather than one per event.
  */
 #define RUN_DRAIN_MS 10
 /* Wait after a wake-up from idle, so that a burst's records are drained together. */
 #define RUN_GATHER_MS 1
 /* Longest wait while idle: timers and signals need no more than this. */
 #define RUN_IDLE_MS 200
+
+/*
+ * A ring buffer size: PER_CPU bytes for each online CPU, two at least (the rate of events
+ * grows with the CPUs producing them), a power of two, at most RUN_RING_MAX. It is kernel
+ * memory: the reader maps 64 KiB of it at a time (common/ringread.h).
+ */
+#define RUN_RING_MAX (8 << 20)
+size_t run_ring_size(size_t per_cpu);
 
 struct run_ops {
 	/* One ring buffer record. Return <0 to stop with that error, >0 to stop cleanly. */
