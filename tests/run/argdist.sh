@@ -18,11 +18,17 @@ block() {
 		END { for (i = 1; i <= n; i++) print r[i] }' "$1"
 }
 
+# prints FILE: how many prints argdist has begun in FILE (text: a "[time]" line; -j: rows
+# carry their print's time, one second apart)
+prints() {
+	echo $(($(grep -c '^\[' "$1") + $(grep -o '^{"time":"[^"]*"' "$1" | sort -u | wc -l)))
+}
+
 # next_print FILE: waits until argdist has begun one more print in FILE (a hang guard: 60 s)
 next_print() {
-	_p=$(grep -c '^\[' "$1")
+	_p=$(prints "$1")
 	_i=0
-	while [ "$(grep -c '^\[' "$1")" -le "$_p" ] && [ $_i -lt 600 ] &&
+	while [ "$(prints "$1")" -le "$_p" ] && [ $_i -lt 600 ] &&
 	      kill -0 "$TOOL_PID" 2>/dev/null; do
 		sleep 0.1
 		_i=$((_i + 1))
