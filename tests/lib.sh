@@ -266,6 +266,19 @@ dlink_release() {
 	wait "$_dlw1" "$_dlw2" 2>/dev/null
 }
 
+# load_verdict SEEN EXPECTED REPORTS ACHIEVED RATE (benchmarks): the verdict on a run under load:
+# every event seen and no loss reported, at the asked rate (a busy machine may not reach it:
+# then the figure proves less, and says so)
+load_verdict() {
+	if [ "$1" -ne "$2" ] || [ "$3" -ne 0 ]; then
+		echo over
+	elif [ "$4" -lt $(($5 * 95 / 100)) ]; then
+		echo "ok, but only at $4/s"
+	else
+		echo ok
+	fi
+}
+
 # prog_stats PID (benchmarks, with kernel.bpf_stats_enabled=1): "RUN_TIME_NS RUN_CNT" summed over the BPF programs PID holds
 prog_stats() {
 	for f in /proc/"$1"/fdinfo/*; do

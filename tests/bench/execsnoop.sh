@@ -139,14 +139,7 @@ achieved=$(awk '{ print $8 }' "$TMPD/load")
 seen=$(grep -o "\"$tag-[0-9]*\"" "$TMPD/out" | sort -u | wc -l | tr -d ' ')
 reports=$(grep -c 'lost' "$TMPD/err" || true)
 lost=$(sed -n 's/.*(\([0-9]*\) in total).*/\1/p' "$TMPD/err" | tail -n 1)
-# a busy machine may not reach the rate: then the figure proves less, and says so
-if [ "$seen" -ne "$expected" ] || [ "$reports" -ne 0 ]; then
-	verdict=over
-elif [ "$achieved" -lt $((RATE * 95 / 100)) ]; then
-	verdict="ok, but only at $achieved/s"
-else
-	verdict=ok
-fi
+verdict=$(load_verdict "$seen" "$expected" "$reports" "$achieved" "$RATE")
 echo "execsnoop at $RATE execs/s for $SECONDS_LOAD s (achieved $achieved/s):" \
 	"expected $expected, seen $seen, lost-event reports $reports (${lost:-0} events)" \
 	"(target: all seen, none lost): $verdict"

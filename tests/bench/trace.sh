@@ -134,13 +134,7 @@ if part rate; then
 	seen=$(awk -v lo="$base" -v hi="$((base + n))" 'NR > 1 && $NF >= lo && $NF < hi { print $NF }' "$TMPD/out" | sort -u | wc -l | tr -d ' ')
 	reports=$(grep -c 'lost' "$TMPD/err" || true)
 	lost=$(sed -n 's/.*(\([0-9]*\) in total).*/\1/p' "$TMPD/err" | tail -n 1)
-	if [ "$seen" -ne "$n" ] || [ "$reports" -ne 0 ]; then
-		verdict=over
-	elif [ "$achieved" -lt $((RATE * 95 / 100)) ]; then
-		verdict="ok, but only at $achieved/s"
-	else
-		verdict=ok
-fi
+	verdict=$(load_verdict "$seen" "$n" "$reports" "$achieved" "$RATE")
 echo "trace at $RATE events/s for $SECONDS_LOAD s (achieved $achieved/s): expected $n," \
 	"printed $seen, lost-event reports $reports (${lost:-0} events) (target: all printed," \
 	"none lost): $verdict"
