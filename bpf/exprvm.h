@@ -95,8 +95,11 @@ struct xvm_op {
 
 /* STRCMP literals: len bytes compared (BCC: the literal's NUL is not). */
 struct xvm_lit {
+	union {
+		char s[XVM_STR_MAX];
+		__u64 w[XVM_STR_MAX / 8];	/* compared a word at a time */
+	};
 	__u32 len;
-	char s[XVM_STR_MAX];
 };
 
 /* Kinds of probe shells, for where arguments come from. */
