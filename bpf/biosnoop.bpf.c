@@ -6,6 +6,7 @@
  * are skipped, so they never print a made-up latency.
  */
 #include "common.bpf.h"
+#include <bpf/bpf_core_read.h>
 #include "biosnoop.h"
 
 const volatile __s64 filter_dev = -1;

@@ -3,10 +3,24 @@
 #ifndef BPFBOX_COMMON_BPF_H
 #define BPFBOX_COMMON_BPF_H
 
+/* Kernel structs are read at offsets from the kernel's BTF (kfield.h), not by CO-RE: the
+ * layouts used as they are (pt_regs, the raw tracepoint arguments) are the kernel's ABI. */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "kfield.h"
+
+/* The offset of a kernel struct member, filled in before the load (common/kfield.c); static,
+ * so that one no program of the object reads is dropped and costs no lookup. */
+#define KFIELD(name) static const volatile __u32 kf_##name = KFIELD_ABSENT
+
+/* The TYPE at byte OFF of kernel object PTR; 0 when it cannot be read. */
+#define kread(type, ptr, off) ({						\
+	type __kv = 0;								\
+	bpf_probe_read_kernel(&__kv, sizeof(__kv), (const char *)(ptr) + (off));	\
+	__kv;									\
+})
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -98,13 +112,13 @@ static __always_inline long syscall_nr(void *regs)
 #endif
 }
 
+KFIELD(task_ti_status);
+
 static __always_inline bool compat_syscall(void *regs)
 {
 #if defined(__TARGET_ARCH_x86)
 	/* TS_COMPAT: in an ia32 system call (int $0x80 from 64-bit code too) */
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(t, thread_info.status) & 0x0002;
+	return kread(__u32, bpf_get_current_task(), kf_task_ti_status) & 0x0002;
 #elif defined(__TARGET_ARCH_arm64)
 	/* PSR_MODE32_BIT in the saved PSTATE: an AArch32 task */
 	return sys_reg(regs, pstate) & 0x10;

@@ -42,9 +42,14 @@ struct {
 /* A failure's record ends before the file name, which only successes without an entry use. */
 #define DONE_FAILED_SIZE offsetof(struct execsnoop_done, filename)
 
-static __always_inline __u32 parent_tgid(struct task_struct *task)
+KFIELD(task_real_parent);
+KFIELD(task_tgid);
+KFIELD(task_comm);
+KFIELD(bprm_filename);
+
+static __always_inline __u32 parent_tgid(void *task)
 {
-	return BPF_CORE_READ(task, real_parent, tgid);
+	return kread(__u32, kread(void *, task, kf_task_real_parent), kf_task_tgid);
 }
 
 /*
@@ -108,7 +113,7 @@ int exec_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!filter_task())
 		return 0;
 	if (filter_ppid >= 0 &&
-	    parent_tgid((struct task_struct *)bpf_get_current_task()) != filter_ppid)
+	    parent_tgid((void *)bpf_get_current_task()) != filter_ppid)
 		return 0;
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
@@ -158,7 +163,7 @@ int exec_enter(struct bpf_raw_tracepoint_args *ctx)
 static __always_inline struct execsnoop_done *done_begin(__u32 tid, __u64 size)
 {
 	struct execsnoop_done *d;
-	struct task_struct *task;
+	void *task;
 
 	if (bpf_map_lookup_elem(&args_lost, &tid)) {
 		bpf_map_delete_elem(&args_lost, &tid);
@@ -168,14 +173,15 @@ static __always_inline struct execsnoop_done *done_begin(__u32 tid, __u64 size)
 	d = reserve(size);
 	if (!d)
 		return NULL;
-	task = (struct task_struct *)bpf_get_current_task();
+	task = (void *)bpf_get_current_task();
 	d->ts = bpf_ktime_get_ns();
 	d->kind = EXECSNOOP_DONE;
 	d->pid = bpf_get_current_pid_tgid() >> 32;
 	d->ppid = parent_tgid(task);
 	d->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(d->comm, sizeof(d->comm));
-	BPF_CORE_READ_STR_INTO(&d->pcomm, task, real_parent, comm);
+	bpf_probe_read_kernel_str(d->pcomm, sizeof(d->pcomm),
+				  (char *)kread(void *, task, kf_task_real_parent) + kf_task_comm);
 	d->tid = tid;
 	return d;
 }
@@ -189,7 +195,7 @@ static __always_inline struct execsnoop_done *done_begin(__u32 tid, __u64 size)
 SEC("raw_tp/sched_process_exec")
 int exec_done(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	void *bprm = (void *)ctx->args[2];
 	struct execsnoop_done *d;
 
 	if (filter_uid >= 0 && (__u32)bpf_get_current_uid_gid() != filter_uid)
@@ -200,7 +206,8 @@ int exec_done(struct bpf_raw_tracepoint_args *ctx)
 	if (!d)
 		return 0;
 	d->ret = 0;
-	bpf_probe_read_kernel_str(d->filename, sizeof(d->filename), BPF_CORE_READ(bprm, filename));
+	bpf_probe_read_kernel_str(d->filename, sizeof(d->filename),
+				  kread(void *, bprm, kf_bprm_filename));
 	submit(d);
 	return 0;
 }

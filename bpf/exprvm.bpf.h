@@ -158,6 +158,66 @@ static __always_inline enum xvm_fused_res xvm_fused(struct xvm_state *st, void *
 	return XVM_R_OTHER;
 }
 
+/* A literal's length; user space keeps it below XVM_STR_MAX (masked: a clamp is a branch,
+ * and each branch doubles the verifier's walks of xvm_strcmp's loop) */
+static __always_inline __u32 xvm_lit_len(const struct xvm_lit *lit)
+{
+	return lit->len & (XVM_STR_MAX - 1);
+}
+
+/* Bytes 0..N (N clamped to 0..8) of a little-endian word, without a branch: the verifier
+ * follows both sides of every branch, and a branch per word multiplied the loop's paths. */
+static __always_inline __u64 xvm_low_bytes(__s64 n)
+{
+	__u64 big = 8 - n, neg = n;
+
+	/* opaque to clang, which would turn these sign bits back into compares, and a compare
+	 * is a branch in BPF */
+	asm volatile("" : "+r"(big), "+r"(neg));
+	big >>= 63;			/* n > 8 */
+	neg >>= 63;			/* n < 0 */
+	asm volatile("" : "+r"(big), "+r"(neg));
+	n &= neg - 1;			/* n < 0: 0 */
+	n ^= (n ^ 8) & -big;		/* n > 8: 8 */
+	/* two shifts: one by 64 would be undefined in C (a shift by 32 twice clears) */
+	return ((1ull << (4 * n)) << (4 * n)) - 1;
+}
+
+/* Words STRCMP compares per loop step */
+#define XVM_CMP_WORDS 4
+
+/*
+ * STRCMP's prefix compare of the string read into the state's scratch with literal LIT_KEY: 1
+ * when its first bytes are the literal's. A global function, so that the verifier walks the
+ * loop once rather than once per path into the op, and 32 bytes a step: the loop, byte by
+ * byte, was half of the interpreter's verification.
+ */
+__noinline int xvm_strcmp(__u32 key, __u32 lit_key)
+{
+	struct xvm_state *st = bpf_map_lookup_elem(&xvm_state, &key);
+	struct xvm_lit *lit = bpf_map_lookup_elem(&xvm_lits, &lit_key);
+	__u32 len, i;
+
+	if (!st || !lit)
+		return 0;
+	len = xvm_lit_len(lit);
+	for (i = 0; i < XVM_STR_MAX; i += 8 * XVM_CMP_WORDS) {
+		__u64 diff = 0;
+
+		if (i >= len)
+			break;
+		for (int j = 0; j < XVM_CMP_WORDS; j++) {
+			__u32 w = (i / 8 + j) & (XVM_STR_MAX / 8 - 1);
+
+			diff |= (st->scratch_w[w] ^ lit->w[w]) &
+				xvm_low_bytes((__s64)len - (i + 8 * j));
+		}
+		if (diff)
+			return 0;
+	}
+	return 1;
+}
+
 /* One op of the running probe's code; non-zero when the program has ended. */
 static __always_inline int xvm_op1(struct xvm_state *st)
 {
@@ -266,33 +326,15 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 		a = xvm_ext(a, op.size, op.flags);
 		goto push;
 	case XVM_STRCMP: {
-		__u32 k = st->probe * XVM_VALS + op.arg, len, i;
+		__u32 k = st->probe * XVM_VALS + op.arg;
 		struct xvm_lit *lit = bpf_map_lookup_elem(&xvm_lits, &k);
 
 		if (!lit)
 			goto bad;
-		len = lit->len < XVM_STR_MAX - 1 ? lit->len : XVM_STR_MAX - 1;
 		st->scratch[0] = 0;
 		if (a)
-			xvm_read_str(st->scratch, len + 1, a, op.flags);
-		/* eight bytes a step: the verifier walks this loop once per step, and byte
-		 * steps made it half of the interpreter's verification time */
-		a = 1;
-		for (i = 0; i < XVM_STR_MAX; i += 8) {
-			__u64 diff;
-
-			if (i >= len)
-				break;
-			diff = st->scratch_w[(i / 8) & (XVM_STR_MAX / 8 - 1)] ^
-			       lit->w[(i / 8) & (XVM_STR_MAX / 8 - 1)];
-			/* bytes past the literal's length do not count (little-endian) */
-			if (len - i < 8)
-				diff &= (1ull << ((len - i) * 8)) - 1;
-			if (diff) {
-				a = 0;
-				break;
-			}
-		}
+			xvm_read_str(st->scratch, xvm_lit_len(lit) + 1, a, op.flags);
+		a = xvm_strcmp(0, k);
 		goto push;
 	}
 	case XVM_JZ:

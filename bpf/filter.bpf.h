@@ -46,6 +46,9 @@ static __always_inline bool comm_contains(const char comm[FILTER_COMM_LEN])
  */
 const volatile bool filter_cgroup = false;
 const volatile bool filter_mntns = false;
+KFIELD(task_nsproxy);
+KFIELD(nsproxy_mnt_ns);
+KFIELD(mnt_ns_inum);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -70,8 +73,9 @@ static __always_inline bool filter_container(void)
 			return false;
 	}
 	if (filter_mntns) {
-		struct task_struct *t = (void *)bpf_get_current_task();
-		__u64 ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+		void *t = (void *)bpf_get_current_task();
+		__u64 ns = kread(__u32, kread(void *, kread(void *, t, kf_task_nsproxy),
+					      kf_nsproxy_mnt_ns), kf_mnt_ns_inum);
 
 		if (!bpf_map_lookup_elem(&mntnsset, &ns))
 			return false;

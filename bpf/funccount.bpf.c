@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* funccount, kernel side: one counter per target, indexed by the probe's id. */
+/* pt_regs is the kernel's ABI: no CO-RE, so no kernel BTF to load (see common.bpf.h) */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>

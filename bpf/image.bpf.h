@@ -19,10 +19,14 @@ struct {
 	__type(value, struct image_id);
 } seen_images SEC(".maps");
 
+KFIELD(task_group_leader);
+KFIELD(task_start_boottime);
+KFIELD(task_self_exec_id);
+
 /* The current task's image; pid 0 (and nothing else set) for the idle task. */
 static __always_inline void image_current(struct image_id *img)
 {
-	struct task_struct *t = (void *)bpf_get_current_task();
+	void *t = (void *)bpf_get_current_task();
 
 	img->pid = bpf_get_current_pid_tgid() >> 32;
 	img->start_ns = 0;
@@ -30,8 +34,9 @@ static __always_inline void image_current(struct image_id *img)
 	if (!img->pid)
 		return;
 	/* a thread that execs takes over its leader's start time (de_thread) */
-	img->start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
-	img->exec_id = (__u32)BPF_CORE_READ(t, self_exec_id);
+	img->start_ns = kread(__u64, kread(void *, t, kf_task_group_leader),
+			      kf_task_start_boottime);
+	img->exec_id = (__u32)kread(__u64, t, kf_task_self_exec_id);
 }
 
 /* Announces img unless it was the last image announced for its tgid. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* opensnoop, kernel side: open arguments at syscall entry, one record with the result at exit. */
 #include "common.bpf.h"
+#include <bpf/bpf_core_read.h>
 #define FILTER_CONTAINERS
 #include "filter.bpf.h"
 #include "opensnoop.h"

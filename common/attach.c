@@ -5,6 +5,7 @@
 
 #include "attach.h"
 #include "err.h"
+#include "kfield.h"
 #include "opts.h"
 #include "tracefs.h"
 
@@ -23,6 +24,8 @@ int skel_load(struct bpf_object_skeleton *s)
 	/* about one per map and program while loading (libbpf's probes reuse freed ones) */
 	int err = fds_check(s->map_cnt + s->prog_cnt);
 
+	if (!err)
+		err = kfield__fill(*s->obj);
 	return err ? err : bpf_object__load_skeleton(s);
 }
 

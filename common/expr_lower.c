@@ -196,35 +196,6 @@ int expr_type_parse(const char *text, struct expr_type *t)
 	}
 }
 
-/* The member called name of struct/union id, searching anonymous members; 0 or -ENOENT. */
-static int find_member(const struct btf *btf, uint32_t id, const char *name, uint32_t *off,
-		       uint32_t *type, bool *bitfield, int depth)
-{
-	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id));
-	const struct btf_member *m;
-
-	if (!t || !(btf_is_struct(t) || btf_is_union(t)) || depth > 8)
-		return -ENOENT;
-	m = btf_members(t);
-	for (int i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-		uint32_t bits = btf_member_bit_offset(t, (uint32_t)i);
-
-		if (mn && !strcmp(mn, name)) {
-			*off = bits / 8;
-			*type = m->type;
-			*bitfield = btf_member_bitfield_size(t, (uint32_t)i) || bits % 8;
-			return 0;
-		}
-		if ((!mn || !*mn) && !find_member(btf, m->type, name, off, type, bitfield,
-						  depth + 1)) {
-			*off += bits / 8;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 static const char *type_name(const struct btf *btf, uint32_t id)
 {
 	const struct btf_type *t = btf ? btf__type_by_id(btf, id) : NULL;
@@ -318,7 +289,7 @@ static int type_member(struct expr_set *s, struct expr_node *n, const struct exp
 	btf = kbtf__get();
 	if (!btf)
 		return expr_fail(e, n->pos, "struct members need the kernel's BTF (or --btf FILE)");
-	if (find_member(btf, a->type.btf_id, n->name, &off, &mt, &bitfield, 0))
+	if (kbtf__member(btf, a->type.btf_id, n->name, &off, &mt, &bitfield))
 		return expr_fail(e, n->lit, "struct %s has no member '%s'",
 			    type_name(btf, a->type.btf_id), n->name);
 	if (bitfield)

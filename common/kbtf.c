@@ -443,6 +443,40 @@ static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
 	return t;
 }
 
+static int member_at(const struct btf *btf, __u32 id, const char *name, __u32 *off,
+		     __u32 *type, bool *bitfield, int depth)
+{
+	const struct btf_type *t = skip_mods(btf, id);
+	const struct btf_member *m;
+
+	if (!t || !(btf_is_struct(t) || btf_is_union(t)) || depth > 8)
+		return -ENOENT;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		__u32 bits = btf_member_bit_offset(t, (__u32)i);
+
+		if (mn && !strcmp(mn, name)) {
+			*off = bits / 8;
+			*type = m->type;
+			*bitfield = btf_member_bitfield_size(t, (__u32)i) || bits % 8;
+			return 0;
+		}
+		if ((!mn || !*mn) &&
+		    !member_at(btf, m->type, name, off, type, bitfield, depth + 1)) {
+			*off += bits / 8;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int kbtf__member(const struct btf *btf, __u32 id, const char *name, __u32 *off, __u32 *type,
+		 bool *bitfield)
+{
+	return member_at(btf, id, name, off, type, bitfield, 0);
+}
+
 int kbtf__tp_arg_index(const char *tp, const char *struct_name)
 {
 	const struct btf *btf = kbtf__get();

@@ -12,7 +12,9 @@
 #ifndef BPFBOX_KBTF_H
 #define BPFBOX_KBTF_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <linux/types.h>
 
 struct btf;
 
@@ -41,6 +43,14 @@ const char *kbtf__path(void);
 
 /* Frees the loaded BTF (e.g. once every program is loaded); a later kbtf__get() reloads. */
 void kbtf__release(void);
+
+/*
+ * The member NAME of struct or union ID (typedefs and modifiers skipped), searched through
+ * anonymous members too: its byte offset, its type id, and whether it is a bitfield (or not
+ * byte-aligned). Returns 0 or -ENOENT.
+ */
+int kbtf__member(const struct btf *btf, __u32 id, const char *name, __u32 *off, __u32 *type,
+		 bool *bitfield);
 
 /*
  * Position of the first argument of tracepoint TP that is a pointer to struct STRUCT_NAME, as
