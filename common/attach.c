@@ -5,6 +5,7 @@
 
 #include "attach.h"
 #include "err.h"
+#include "kbtf.h"
 #include "kfield.h"
 #include "opts.h"
 #include "tracefs.h"
@@ -26,7 +27,11 @@ int skel_load(struct bpf_object_skeleton *s)
 
 	if (!err)
 		err = kfield__fill(*s->obj);
-	return err ? err : bpf_object__load_skeleton(s);
+	if (!err)
+		err = bpf_object__load_skeleton(s);
+	/* typing and offsets are done: the kernel's BTF would only weigh on the RSS from here */
+	kbtf__release();
+	return err;
 }
 
 int skel_attach(struct bpf_object_skeleton *s, struct linkset *ls,
