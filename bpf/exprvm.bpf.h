@@ -68,6 +68,17 @@ struct {
 
 const volatile __u32 xvm_str_size = 80;	/* -Z */
 
+/*
+ * The op codes the loaded probes use, a bit per code, set by user space from their bytecode
+ * before the load: the code of every other op is dead to the verifier, which then walks a
+ * fraction of the interpreter for most expressions (its walk is most of trace's start-up).
+ */
+const volatile __u64 xvm_ops = ~0ull;
+#define XVM_USES(c) (xvm_ops & (1ull << (c)))
+_Static_assert(XVM__COUNT <= 64, "xvm_ops has a bit per op code");
+#define XVM_BINOPS (~0ull << XVM_ADD)
+#define XVM_UNOPS (((1ull << XVM_ADD) - 1) & (~0ull << XVM_LNOT))
+
 static __always_inline int xvm_read(void *dst, __u32 size, __u64 addr, __u8 flags)
 {
 	if (flags & XVM_F_USER)
@@ -149,9 +160,13 @@ static __always_inline enum xvm_fused_res xvm_fused(struct xvm_state *st, void *
 	case XVM_END:
 		return XVM_R_EMIT;
 	case XVM_FCTX:
+		if (!XVM_USES(XVM_FCTX))
+			return XVM_R_DROP;
 		return xvm_cmp(arg, xvm_ctx_field(st, ctx, off, size, flags), imm) ? XVM_R_NEXT :
 		       XVM_R_DROP;
 	case XVM_OUTCTX:
+		if (!XVM_USES(XVM_OUTCTX))
+			return XVM_R_DROP;
 		st->ev.val[arg & (XVM_VALS - 1)] = xvm_ctx_field(st, ctx, imm, size, flags);
 		return XVM_R_NEXT;
 	}
@@ -255,7 +270,7 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 		a = st->stack[--sp & XVM_MASK];
 	}
 	if (op.code >= XVM_ADD) {
-		if (!sp)
+		if (!(xvm_ops & XVM_BINOPS) || !sp)
 			goto bad;
 		b = a;
 		a = st->stack[--sp & XVM_MASK];
@@ -263,20 +278,30 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 		goto push;
 	}
 	if (op.code >= XVM_LNOT) {
+		if (!(xvm_ops & XVM_UNOPS))
+			goto bad;
 		a = xvm_unop(op.code, a);
 		goto push;
 	}
 	switch (op.code) {
 	case XVM_IMM:
+		if (!XVM_USES(XVM_IMM))
+			goto bad;
 		a = op.imm;
 		goto push;
 	case XVM_ARG:
+		if (!XVM_USES(XVM_ARG))
+			goto bad;
 		a = st->args[op.arg < XVM_ARGS ? op.arg : 0];
 		goto push;
 	case XVM_CTX:
+		if (!XVM_USES(XVM_CTX))
+			goto bad;
 		a = xvm_ctx_field(st, NULL, op.imm, op.size, op.flags);
 		goto push;
 	case XVM_DATALOC:
+		if (!XVM_USES(XVM_DATALOC))
+			goto bad;
 		if (op.size) {
 			a = st->ctx + op.imm;
 			goto push;
@@ -286,28 +311,43 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 		a = st->ctx + (b & 0xffff);
 		goto push;
 	case XVM_PID:
+		if (!XVM_USES(XVM_PID))
+			goto bad;
 		a = (__u32)bpf_get_current_pid_tgid();
 		goto push;
 	case XVM_TGID:
+		if (!XVM_USES(XVM_TGID))
+			goto bad;
 		a = bpf_get_current_pid_tgid() >> 32;
 		goto push;
 	case XVM_UID:
+		if (!XVM_USES(XVM_UID))
+			goto bad;
 		a = (__u32)bpf_get_current_uid_gid();
 		goto push;
 	case XVM_GID:
+		if (!XVM_USES(XVM_GID))
+			goto bad;
 		a = bpf_get_current_uid_gid() >> 32;
 		goto push;
 	case XVM_CPU:
+		if (!XVM_USES(XVM_CPU))
+			goto bad;
 		a = bpf_get_smp_processor_id();
 		goto push;
 	case XVM_TASK:
+		if (!XVM_USES(XVM_TASK))
+			goto bad;
 		a = bpf_get_current_task();
 		goto push;
 	case XVM_LATENCY:
 	case XVM_ENTRY: {
 		__u64 tid = bpf_get_current_pid_tgid();
-		struct xvm_entry *en = bpf_map_lookup_elem(&xvm_entries, &tid);
+		struct xvm_entry *en;
 
+		if (!XVM_USES(XVM_LATENCY) && !XVM_USES(XVM_ENTRY))
+			goto bad;
+		en = bpf_map_lookup_elem(&xvm_entries, &tid);
 		if (!en) {
 			/* no entry seen (attached mid-call): BCC drops the event too */
 			st->verdict = -1;
@@ -318,17 +358,24 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 		goto push;
 	}
 	case XVM_LOAD:
+		if (!XVM_USES(XVM_LOAD))
+			goto bad;
 		b = 0;
 		xvm_read(&b, op.size <= 8 ? op.size : 8, a + op.imm, op.flags);
 		a = xvm_ext(b, op.size, op.flags);
 		goto push;
 	case XVM_EXT:
+		if (!XVM_USES(XVM_EXT))
+			goto bad;
 		a = xvm_ext(a, op.size, op.flags);
 		goto push;
 	case XVM_STRCMP: {
 		__u32 k = st->probe * XVM_VALS + op.arg;
-		struct xvm_lit *lit = bpf_map_lookup_elem(&xvm_lits, &k);
+		struct xvm_lit *lit;
 
+		if (!XVM_USES(XVM_STRCMP))
+			goto bad;
+		lit = bpf_map_lookup_elem(&xvm_lits, &k);
 		if (!lit)
 			goto bad;
 		st->scratch[0] = 0;
@@ -339,6 +386,8 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 	}
 	case XVM_JZ:
 	case XVM_JNZ:
+		if (!XVM_USES(XVM_JZ) && !XVM_USES(XVM_JNZ))
+			goto bad;
 		if (!sp)
 			goto bad;
 		a = st->stack[(sp - 1) & XVM_MASK];
@@ -348,9 +397,13 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 			st->sp = sp - 1;
 		return 0;
 	case XVM_FCMP:
+		if (!XVM_USES(XVM_FCMP))
+			goto bad;
 		a = xvm_cmp(op.arg, a, op.imm);
 		/* fall through */
 	case XVM_FILTER:
+		if (!XVM_USES(XVM_FILTER) && !XVM_USES(XVM_FCMP))
+			goto bad;
 		st->sp = sp;
 		if (!a) {
 			st->verdict = -1;
@@ -358,16 +411,22 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 		}
 		return 0;
 	case XVM_OUT:
+		if (!XVM_USES(XVM_OUT))
+			goto bad;
 		st->ev.val[op.arg & (XVM_VALS - 1)] = a;
 		st->sp = sp;
 		return 0;
 	case XVM_OUTCOMM:
+		if (!XVM_USES(XVM_OUTCOMM))
+			goto bad;
 		bpf_get_current_comm(st->ev.str[op.arg & (XVM_VALS - 1)], 16);
 		return 0;
 	case XVM_OUTSTR: {
 		char *dst = st->ev.str[op.arg & (XVM_VALS - 1)];
 		__u32 n = xvm_str_size;
 
+		if (!XVM_USES(XVM_OUTSTR))
+			goto bad;
 		dst[0] = 0;
 		if (n > XVM_STR_MAX)
 			n = XVM_STR_MAX;

@@ -568,13 +568,18 @@ int argdist_main(int argc, char **argv)
 	ad.skel->rodata->probe_pid = o.pid;
 	ad.skel->rodata->agg_tid = o.tid;
 	ad.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
-	/* the record words every tracepoint has: its fields there are read without a helper */
+	/* the record words every tracepoint has: its fields there are read without a helper;
+	 * and the ops in use, the only ones the verifier is to walk */
 	{
 		uint32_t words = UINT32_MAX;
+		uint64_t ops = 0;
 
-		for (int i = 0; i < ad.nsp; i++)
+		for (int i = 0; i < ad.nsp; i++) {
 			words = expr_probe__tp_words(&ad.sp[i].env, words);
+			ops = expr_probe__ops(&ad.sp[i].prog, ops);
+		}
 		ad.skel->rodata->xvm_tp_words = words == UINT32_MAX ? 0 : words;
+		ad.skel->rodata->xvm_ops = ops;
 	}
 	bpf_map__set_max_entries(ad.skel->maps.xvm_code, nops);
 	bpf_map__set_max_entries(ad.skel->maps.xvm_probes, ad.nids);

@@ -659,13 +659,18 @@ int trace_main(int argc, char **argv)
 	tr.skel->rodata->xvm_str_size = (uint32_t)o.str_size;
 	tr.skel->rodata->trace_cgroup = o.cgroup != NULL;
 	tr.skel->rodata->trace_user_syms = o.ustack;
-	/* the record words every tracepoint has: its fields there are read without a helper */
+	/* the record words every tracepoint has: its fields there are read without a helper;
+	 * and the ops in use, the only ones the verifier is to walk */
 	{
 		uint32_t words = UINT32_MAX;
+		uint64_t ops = 0;
 
-		for (int i = 0; i < tr.ntp; i++)
+		for (int i = 0; i < tr.ntp; i++) {
 			words = expr_probe__tp_words(&tr.tp[i].env, words);
+			ops = expr_probe__ops(&tr.tp[i].prog, ops);
+		}
 		tr.skel->rodata->xvm_tp_words = words == UINT32_MAX ? 0 : words;
+		tr.skel->rodata->xvm_ops = ops;
 	}
 	for (int i = 0; i < tr.ntp; i++)
 		for (int k = 0; k < tr.tp[i].p.nconv; k++)

@@ -56,6 +56,13 @@ uint32_t expr_probe__tp_words(const struct expr_env *env, uint32_t words)
 	return (uint32_t)end / 8 < words ? (uint32_t)end / 8 : words;
 }
 
+uint64_t expr_probe__ops(const struct expr_prog *p, uint64_t ops)
+{
+	for (int k = 0; k < p->nops; k++)
+		ops |= 1ull << (p->op[k].code & 63);
+	return ops | 1ull << XVM_END;
+}
+
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size)
 {
 	if (type == 't')

@@ -25,6 +25,10 @@ int expr_probe__env(char type, const char *lib, const char *fn, struct expr_env 
  * words the interpreter may read directly (bpf/exprvm.bpf.h, xvm_tp_words). */
 uint32_t expr_probe__tp_words(const struct expr_env *env, uint32_t words);
 
+/* ops with the op codes of p added, as bits: over all probes from 0, the ops the interpreter
+ * keeps (bpf/exprvm.bpf.h, xvm_ops; the verifier skips the others' code). */
+uint64_t expr_probe__ops(const struct expr_prog *p, uint64_t ops);
+
 void expr_probe__pattern(char type, const char *lib, const char *fn, char *buf, size_t size);
 
 /* True for an architecture's syscall wrapper (__x64_sys_read): its arguments are in the
