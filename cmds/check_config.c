@@ -28,7 +28,7 @@ static const struct {
 	{ "CONFIG_BPF_JIT", "programs compiled to native code instead of interpreted" },
 	{ "CONFIG_HAVE_EBPF_JIT", "the architecture has a BPF JIT at all" },
 	{ "CONFIG_BPF_EVENTS", "programs on kprobes, uprobes and tracepoints" },
-	{ "CONFIG_DEBUG_INFO_BTF", "/sys/kernel/btf/vmlinux: CO-RE, tp_btf, fentry (else --btf FILE)" },
+	{ "CONFIG_DEBUG_INFO_BTF", "/sys/kernel/btf/vmlinux: struct offsets, tp_btf, fentry (else --btf FILE)" },
 	{ "CONFIG_DEBUG_INFO_BTF_MODULES", "BTF for module functions and tracepoints" },
 	{ "CONFIG_KPROBES", "kernel function probes (trace, funccount, stackcount)" },
 	{ "CONFIG_KPROBE_EVENTS", "the kprobe PMU and kprobe_events that attach kprobes" },

@@ -1036,7 +1036,7 @@ static const struct {
 	probe_fn fn;
 } table[FEAT__COUNT] = {
 	[FEAT_PRIVILEGES]	= { "privileges", "root or CAP_BPF+CAP_PERFMON", probe_privileges },
-	[FEAT_BTF]		= { "btf", "kernel BTF for CO-RE", probe_btf },
+	[FEAT_BTF]		= { "btf", "kernel BTF for struct offsets", probe_btf },
 	[FEAT_TRACEFS]		= { "tracefs", "tracefs mount", probe_tracefs },
 	[FEAT_DEBUGFS]		= { "debugfs", "debugfs mount", probe_debugfs },
 	[FEAT_TRACEPOINT]	= { "tracepoint", "classic tracepoints", probe_tracepoint },

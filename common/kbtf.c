@@ -335,7 +335,7 @@ static int elf_btf(const void *data, size_t size, const void **btf, size_t *btf_
 	return err;
 }
 
-/* Valid BTF of a program is not a kernel's: CO-RE would then fail in ways that mislead. */
+/* Valid BTF of a program is not a kernel's: struct offsets would then fail in ways that mislead. */
 static int check_kernel(const void *data, size_t size, char *why, size_t len)
 {
 	struct btf *btf = btf__new(data, size);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel's BTF, loaded once per process and shared by tracepoint-argument lookup, feature
- * probes and the expression typer: --btf FILE when given, else /sys/kernel/btf/vmlinux
- * (which libbpf 1.6+ maps rather than copies). libbpf's own CO-RE loads read the same file
- * (skel_open_opts() passes --btf as btf_custom_path).
+ * probes, the expression typer and the programs' struct offsets (kfield): --btf FILE when
+ * given, else /sys/kernel/btf/vmlinux (which libbpf 1.6+ maps rather than copies). libbpf
+ * reads the same file for what it still resolves itself, fentry targets (skel_open_opts()
+ * passes --btf as btf_custom_path).
  *
  * A --btf file comes from the user and libbpf trusts BTF: an out-of-range type id crashes it,
  * a cycle of typedefs makes it loop for ever. kbtf__check() validates a blob first; the

@@ -77,30 +77,38 @@ static const struct kfield_def *def_of(const char *var)
 	return NULL;
 }
 
-/* The kf_* variables of OBJ's .rodata, their offsets in it; how many, or -errno. */
-static int find_vars(struct bpf_object *obj, struct wanted *w, char **data, size_t *size)
+/* The .rodata map of OBJ (libbpf names it "<object>.rodata"), or NULL. */
+static struct bpf_map *rodata_map(struct bpf_object *obj)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	struct bpf_map *m, *ro = NULL;
-	int n = 0, id;
+	struct bpf_map *m;
 
-	for (size_t i = 0; i < NDEFS; i++)
-		w->at[i] = -1;
 	bpf_object__for_each_map(m, obj) {
 		const char *name = bpf_map__name(m);
 		size_t len = strlen(name);
 
 		if (bpf_map__is_internal(m) && len >= 7 && !strcmp(name + len - 7, ".rodata"))
-			ro = m;
+			return m;
 	}
-	if (!ro || !btf || (id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC)) < 0)
-		return 0;
-	*data = bpf_map__initial_value(ro, size);
-	if (!*data)
-		return 0;
-	const struct btf_type *sec = btf__type_by_id(btf, id);
-	const struct btf_var_secinfo *v = btf_var_secinfos(sec);
+	return NULL;
+}
 
+/* The kf_* variables of OBJ's .rodata and where they are in DATA; how many, or -errno. */
+static int find_vars(struct bpf_object *obj, struct wanted *w, char **data)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *v;
+	const struct btf_type *sec;
+	struct bpf_map *ro = rodata_map(obj);
+	size_t size = 0;
+	int n = 0, id;
+
+	for (size_t i = 0; i < NDEFS; i++)
+		w->at[i] = -1;
+	if (!ro || !btf || (id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC)) < 0 ||
+	    !(*data = bpf_map__initial_value(ro, &size)))
+		return 0;
+	sec = btf__type_by_id(btf, id);
+	v = btf_var_secinfos(sec);
 	for (int i = 0; i < btf_vlen(sec); i++, v++) {
 		const struct btf_type *var = btf__type_by_id(btf, v->type);
 		const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
@@ -110,7 +118,7 @@ static int find_vars(struct bpf_object *obj, struct wanted *w, char **data, size
 			continue;
 		/* a program's variable missing from defs[] is this file's bug: say which */
 		if (!(d = def_of(name)) || v->size != sizeof(__u32) ||
-		    v->offset + sizeof(__u32) > *size) {
+		    v->offset + sizeof(__u32) > size) {
 			err_debug("kernel field %s: not in kfield.c's table", name);
 			return -EINVAL;
 		}
@@ -177,8 +185,7 @@ int kfield__fill(struct bpf_object *obj)
 	struct wanted w;
 	const struct btf *btf;
 	char *data = NULL;
-	size_t size = 0;
-	int n = find_vars(obj, &w, &data, &size);
+	int n = find_vars(obj, &w, &data);
 
 	if (n <= 0)
 		return n;

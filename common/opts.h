@@ -43,7 +43,7 @@ struct cmd_spec {
 /* Options every applet has; set by opts_parse(). */
 extern bool opt_json;
 extern int opt_verbose;
-/* --btf FILE: kernel BTF for CO-RE when the kernel has none of its own (NULL: the kernel's). */
+/* --btf FILE: the kernel's BTF when the kernel has none of its own (NULL: the kernel's). */
 extern const char *opt_btf;
 /* One-line description of the running applet (main.c sets it from its table). */
 extern const char *opts_summary;

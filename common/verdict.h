@@ -58,7 +58,7 @@ extern const int verdict_napplets;
 
 /*
  * Features every applet needs before anything else: privileges, BTF, and a kernel not locked
- * down for confidentiality (it refuses bpf_probe_read_kernel, which CO-RE reads of kernel
+ * down for confidentiality (it refuses bpf_probe_read_kernel, which reads of kernel
  * structs compile to, as well as tracefs and perf events).
  */
 #define VERDICT_BASE	(FEAT_BIT(PRIVILEGES) | FEAT_BIT(BTF) | FEAT_BIT(LOCKDOWN))

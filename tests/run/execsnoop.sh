@@ -140,7 +140,7 @@ keep_exec() { "$X" exec "$X" noop "$tok-child" & }
 drop_exec() { "$X" child "$X" noop "$tok-grandchild" & }
 filter_case filter-ppid "$(args_of "$X" child)" "$(args_of "$X" grandchild)" -P $$
 
-# --- --btf FILE: CO-RE from a BTF file (here the kernel's own, copied elsewhere)
+# --- --btf FILE: struct offsets from a BTF file (here the kernel's own, copied elsewhere)
 cp /sys/kernel/btf/vmlinux "$TMPD/vmlinux.btf"
 start_tool "$TMPD/btf" execsnoop -j -P $$ --btf "$TMPD/vmlinux.btf" || fail btf-file "did not start"
 "$X" exec "$X" noop "$tok-btf" & wait $!

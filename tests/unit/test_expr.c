@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "expr.h"
+#include "expr_probe.h"
 #include "strescape.h"
 #include "tp_format.h"
 #include "trace_probe.h"
@@ -463,6 +464,14 @@ static void test_fused(void **state)
 	filter_prog("args->num + 1 == -4", &env, &p);
 	expr_op_describe(&p.op[p.nops - 1], buf, sizeof(buf));
 	assert_string_equal(buf, "fcmp    == -4");
+	/* the interpreter keeps these ops' code only (and END's, which every program has) */
+	assert_true(expr_probe__ops(&p, 0) & 1ull << XVM_ADD);
+	assert_true(expr_probe__ops(&p, 0) & 1ull << XVM_FCMP);
+	assert_true(expr_probe__ops(&p, 0) & 1ull << XVM_END);
+	assert_false(expr_probe__ops(&p, 0) & 1ull << XVM_STRCMP);
+	filter_prog("args->num < -4", &env, &p);
+	assert_int_equal(expr_probe__ops(&p, 1ull << XVM_OUT),
+			 1ull << XVM_FCTX | 1ull << XVM_END | 1ull << XVM_OUT);
 	assert_true(passes("args->num < -4", &env, &h));
 	assert_false(passes("args->num < -5", &env, &h));
 	assert_true(passes("-6 < args->num && args->neg <= -77", &env, &h));
