@@ -2,6 +2,7 @@
 /* Kernel struct member offsets for the BPF programs' read-only data (see kfield.h). */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -62,6 +63,8 @@ static const struct kfield_def {
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+static char missing[128];
 
 /* Where each wanted variable lives in the .rodata image; -1 when the object has none. */
 struct wanted {
@@ -178,8 +181,10 @@ int kfield__fill(struct bpf_object *obj)
 	const struct btf *btf;
 	char *data = NULL;
 	size_t size = 0;
-	int n = find_vars(obj, &w, &data, &size);
+	int n;
 
+	missing[0] = 0;
+	n = find_vars(obj, &w, &data, &size);
 	if (n <= 0)
 		return n;
 	if (!(btf = kbtf__get()))
@@ -192,8 +197,13 @@ int kfield__fill(struct bpf_object *obj)
 			continue;
 		if (!w.type_id[i] || resolve(btf, &defs[i], w.type_id[i], &off)) {
 			if (!defs[i].optional) {
-				err_debug("kernel BTF: struct %s has no member %s of %u bytes",
-					  defs[i].type, defs[i].path, defs[i].size);
+				if (defs[i].size)
+					snprintf(missing, sizeof(missing),
+						 "member %s of %u bytes in struct %s", defs[i].path,
+						 defs[i].size, defs[i].type);
+				else
+					snprintf(missing, sizeof(missing), "member %s in struct %s",
+						 defs[i].path, defs[i].type);
 				return -ENOENT;
 			}
 			off = KFIELD_ABSENT;
@@ -201,4 +211,9 @@ int kfield__fill(struct bpf_object *obj)
 		memcpy(data + w.at[i], &off, sizeof(off));
 	}
 	return 0;
+}
+
+const char *kfield__missing(void)
+{
+	return missing[0] ? missing : NULL;
 }
