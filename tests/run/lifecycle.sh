@@ -111,7 +111,7 @@ btf_opens() {
 	grep -cF "\"$_file\"" "$_out.st" >"$_out.n"
 }
 if ! command -v strace >/dev/null 2>&1; then
-	skip btf-read-once "no strace (scripts/deps.sh installs it)"
+	skip btf-read-once "no strace here (scripts/deps.sh installs it on a build host; not in the VM guests)"
 elif [ ! -r /sys/kernel/btf/vmlinux ]; then
 	skip btf-read-once "no /sys/kernel/btf/vmlinux"
 else
