@@ -6,7 +6,6 @@
  * are skipped, so they never print a made-up latency.
  */
 #include "common.bpf.h"
-#include <bpf/bpf_core_read.h>
 #include "biosnoop.h"
 
 const volatile __s64 filter_dev = -1;
@@ -26,10 +25,16 @@ static __always_inline bool in_cgroup(void)
 	return !filter_cgroup || bpf_current_task_under_cgroup(&cgroup, 0) == 1;
 }
 
-/* Up to 5.10 (removed in 5.16) a request named its disk itself. */
-struct request___old {
-	struct gendisk *rq_disk;
-} __attribute__((preserve_access_index));
+KFIELD(rq_q);
+KFIELD(rq_start_time_ns);
+KFIELD(rq_sector);
+KFIELD(rq_data_len);
+KFIELD(rq_cmd_flags);
+/* a request named its disk itself until 5.16 removed rq_disk; since then only its queue does */
+KFIELD(rq_rq_disk);
+KFIELD(queue_disk);
+KFIELD(disk_major);
+KFIELD(disk_first_minor);
 
 struct who {
 	__u64 gen;		/* rq->start_time_ns when recorded: a reused request differs */
@@ -72,24 +77,25 @@ struct {
 	__type(value, struct issue);
 } issues SEC(".maps");
 
-static __always_inline __u32 rq_dev(struct request *rq)
+static __always_inline __u32 rq_dev(void *rq)
 {
-	struct request___old *old = (void *)rq;
-	struct gendisk *disk;
+	void *disk;
 
-	if (bpf_core_field_exists(old->rq_disk))
-		disk = BPF_CORE_READ(old, rq_disk);
+	if (kf_rq_rq_disk != KFIELD_ABSENT)
+		disk = kread(void *, rq, kf_rq_rq_disk);
+	else if (kf_queue_disk != KFIELD_ABSENT)
+		disk = kread(void *, kread(void *, rq, kf_rq_q), kf_queue_disk);
 	else
-		disk = BPF_CORE_READ(rq, q, disk);
+		return 0;
 	if (!disk)
 		return 0;
-	return (BPF_CORE_READ(disk, major) << 20) | BPF_CORE_READ(disk, first_minor);
+	return (kread(__u32, disk, kf_disk_major) << 20) | kread(__u32, disk, kf_disk_first_minor);
 }
 
 /* The current task submitted rq; an existing record of the same request wins unless told. */
-static __always_inline int record_who(struct request *rq, bool overwrite)
+static __always_inline int record_who(void *rq, bool overwrite)
 {
-	__u64 key = (__u64)rq, gen = BPF_CORE_READ(rq, start_time_ns);
+	__u64 key = (__u64)rq, gen = kread(__u64, rq, kf_rq_start_time_ns);
 	struct who w = { .gen = gen }, *old;
 
 	if (filter_dev >= 0 && rq_dev(rq) != filter_dev)
@@ -107,9 +113,9 @@ static __always_inline int record_who(struct request *rq, bool overwrite)
 	return 0;
 }
 
-static __always_inline int on_issue(struct request *rq)
+static __always_inline int on_issue(void *rq)
 {
-	__u64 key = (__u64)rq, gen = BPF_CORE_READ(rq, start_time_ns);
+	__u64 key = (__u64)rq, gen = kread(__u64, rq, kf_rq_start_time_ns);
 	struct issue i = { .gen = gen }, *prev;
 	struct who *w;
 	__u32 dev = rq_dev(rq);
@@ -118,9 +124,9 @@ static __always_inline int on_issue(struct request *rq)
 		return 0;
 	i.ts = bpf_ktime_get_ns();
 	i.dev = dev;
-	i.sector = BPF_CORE_READ(rq, __sector);
-	i.bytes = BPF_CORE_READ(rq, __data_len);
-	i.cmd_flags = BPF_CORE_READ(rq, cmd_flags);
+	i.sector = kread(__u64, rq, kf_rq_sector);
+	i.bytes = kread(__u32, rq, kf_rq_data_len);
+	i.cmd_flags = kread(__u32, rq, kf_rq_cmd_flags);
 	/* start_time_ns is when the request was made (0 if the queue keeps no time stamps) */
 	i.queue_start = gen && gen <= i.ts ? gen : 0;
 
@@ -151,7 +157,7 @@ static __always_inline int on_issue(struct request *rq)
 	return 0;
 }
 
-static __always_inline int on_complete(struct request *rq)
+static __always_inline int on_complete(void *rq)
 {
 	__u64 key = (__u64)rq, now = bpf_ktime_get_ns();
 	struct biosnoop_event *e;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* opensnoop, kernel side: open arguments at syscall entry, one record with the result at exit. */
 #include "common.bpf.h"
-#include <bpf/bpf_core_read.h>
 #define FILTER_CONTAINERS
 #include "filter.bpf.h"
 #include "opensnoop.h"
@@ -108,22 +107,37 @@ int open_enter(struct bpf_raw_tracepoint_args *ctx)
 	return on_enter(a0, (const char *)a1, how.flags, how.mode);
 }
 
-/* The directory a relative path starts from: the cwd, or the file open on dirfd. */
-static __always_inline int base_dir(struct task_struct *task, int dirfd, struct path *p)
+KFIELD(task_fs);
+KFIELD(task_files);
+KFIELD(fs_pwd);
+KFIELD(fs_root);
+KFIELD(path_mnt);
+KFIELD(path_dentry);
+KFIELD(files_fdt);
+KFIELD(fdt_max_fds);
+KFIELD(fdt_fd);
+KFIELD(file_f_path);
+KFIELD(mount_mnt);
+KFIELD(mount_mnt_parent);
+KFIELD(mount_mnt_mountpoint);
+KFIELD(vfsmount_mnt_root);
+KFIELD(dentry_d_parent);
+KFIELD(dentry_name);
+
+/* The struct path a relative path starts from: the cwd's, or that of the file open on dirfd. */
+static __always_inline void *base_dir(void *task, int dirfd)
 {
-	struct file **fds, *f;
+	void *fs, *fdt, *f;
 
 	if (dirfd == AT_FDCWD_) {
-		struct fs_struct *fs = BPF_CORE_READ(task, fs);
-
-		return bpf_core_read(p, sizeof(*p), &fs->pwd);
+		fs = kread(void *, task, kf_task_fs);
+		return fs ? (char *)fs + kf_fs_pwd : NULL;
 	}
-	if (dirfd < 0 || (unsigned int)dirfd >= BPF_CORE_READ(task, files, fdt, max_fds))
-		return -1;
-	fds = BPF_CORE_READ(task, files, fdt, fd);
-	if (bpf_core_read(&f, sizeof(f), &fds[dirfd]) || !f)
-		return -1;
-	return bpf_core_read(p, sizeof(*p), &f->f_path);
+	fdt = kread(void *, kread(void *, task, kf_task_files), kf_files_fdt);
+	if (!fdt || dirfd < 0 || (unsigned int)dirfd >= kread(__u32, fdt, kf_fdt_max_fds))
+		return NULL;
+	f = kread(void *, kread(void *, fdt, kf_fdt_fd), (__u64)dirfd * sizeof(void *));
+	return f ? (char *)f + kf_file_f_path : NULL;
 }
 
 /*
@@ -133,46 +147,47 @@ static __always_inline int base_dir(struct task_struct *task, int dirfd, struct 
  */
 static __always_inline void walk_dir(struct opensnoop_event *e, int dirfd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct dentry *d, *parent, *root_d;
-	struct vfsmount *vm, *root_vm;
-	struct mount *mnt, *mnt_parent;
-	__u32 mnt_off = bpf_core_field_offset(struct mount, mnt), off;
-	struct path p;
+	void *task = (void *)bpf_get_current_task();
+	void *d, *parent, *root_d, *vm, *root_vm, *mnt, *mnt_parent, *p, *fs;
+	__u32 off;
 	long n;
 
 	e->event_flags |= OPENSNOOP_DIR | OPENSNOOP_DIR_CUT;
-	if (base_dir(task, dirfd, &p))
+	p = base_dir(task, dirfd);
+	if (!p)
 		return;
-	root_d = BPF_CORE_READ(task, fs, root.dentry);
-	root_vm = BPF_CORE_READ(task, fs, root.mnt);
-	d = p.dentry;
-	vm = p.mnt;
-	mnt = (void *)vm - mnt_off;
+	d = kread(void *, p, kf_path_dentry);
+	vm = kread(void *, p, kf_path_mnt);
+	fs = (char *)kread(void *, task, kf_task_fs) + kf_fs_root;
+	root_d = kread(void *, fs, kf_path_dentry);
+	root_vm = kread(void *, fs, kf_path_mnt);
+	/* a vfsmount is embedded in its struct mount */
+	mnt = (char *)vm - kf_mount_mnt;
 	for (int i = 0; i < OPENSNOOP_DIR_DEPTH * 2; i++) {
 		if (d == root_d && vm == root_vm) {
 			e->event_flags &= ~OPENSNOOP_DIR_CUT;
 			return;
 		}
-		if (d == BPF_CORE_READ(vm, mnt_root)) {
+		if (d == kread(void *, vm, kf_vfsmount_mnt_root)) {
 			/* top of a mount: continue from where it is mounted */
-			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+			mnt_parent = kread(void *, mnt, kf_mount_mnt_parent);
 			if (mnt_parent == mnt) {
 				e->event_flags &= ~OPENSNOOP_DIR_CUT;
 				return;
 			}
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			d = kread(void *, mnt, kf_mount_mnt_mountpoint);
 			mnt = mnt_parent;
-			vm = (void *)mnt + mnt_off;
+			vm = (char *)mnt + kf_mount_mnt;
 			continue;
 		}
-		parent = BPF_CORE_READ(d, d_parent);
+		parent = kread(void *, d, kf_dentry_d_parent);
 		if (parent == d || e->dir_depth >= OPENSNOOP_DIR_DEPTH)
 			return;
 		off = e->path_len + e->dir_len;
 		if (off > OPENSNOOP_PATH_MAX + OPENSNOOP_DIR_MAX - NAME_MAX_)
 			return;
-		n = bpf_probe_read_kernel_str(&e->data[off], NAME_MAX_, BPF_CORE_READ(d, d_name.name));
+		n = bpf_probe_read_kernel_str(&e->data[off], NAME_MAX_,
+					      kread(void *, d, kf_dentry_name));
 		if (n <= 0)
 			return;
 		e->dir_len += n;

@@ -292,9 +292,6 @@ int biosnoop_main(int argc, char **argv)
 	skel->rodata->min_lat_ns = o.min_ms * 1000000ull;
 	if (choose_hooks(skel))
 		goto out;
-	/* its last use: freed before libbpf loads the kernel's BTF again for CO-RE, which would
-	 * otherwise make the peak RSS hold both */
-	kbtf__release();
 	if ((err = skel_load(skel->skeleton))) {
 		err_report(ERR_LOAD, err, "loading BPF programs");
 		goto out;

@@ -27,11 +27,10 @@ int skel_load(struct bpf_object_skeleton *s)
 
 	if (!err)
 		err = kfield__fill(*s->obj);
-	if (!err)
-		err = bpf_object__load_skeleton(s);
-	/* typing and offsets are done: the kernel's BTF would only weigh on the RSS from here */
+	/* typing and offsets are done, and libbpf parses its own copy for typed programs
+	 * (tp_btf, fentry): freed first, so the peak RSS never holds both */
 	kbtf__release();
-	return err;
+	return err ? err : bpf_object__load_skeleton(s);
 }
 
 int skel_attach(struct bpf_object_skeleton *s, struct linkset *ls,

@@ -15,8 +15,8 @@
 /* Options for NAME_bpf__open_opts(): the --btf file, if any, for libbpf's own uses of the
  * kernel's BTF (fentry targets; the programs' struct offsets come from kfield). */
 const struct bpf_object_open_opts *skel_open_opts(void);
-/* Fills the object's kernel struct offsets (kfield), loads its maps and programs, and frees
- * the kernel's BTF. Returns 0 or -errno. */
+/* Fills the object's kernel struct offsets (kfield), frees the kernel's BTF, and loads the
+ * object's maps and programs. Returns 0 or -errno. */
 int skel_load(struct bpf_object_skeleton *s);
 /*
  * Attaches every program that is set to load and to auto-attach and names its hook in its section (e.g.

@@ -11,6 +11,8 @@
 #include <bpf/libbpf.h>
 
 #include "err.h"
+#include "kbtf.h"
+#include "kfield.h"
 #include "opts.h"
 #include "out.h"
 
@@ -72,6 +74,13 @@ static const char *hint(enum err_stage stage, int err)
 			return "it does not exist on this kernel (or the function is inlined)";
 		if (stage == ERR_OPEN)
 			return "kernel BTF is missing (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF=y)";
+		if (stage == ERR_LOAD && kfield__missing()) {
+			static char why[256];
+
+			snprintf(why, sizeof(why), "the kernel's BTF (%s) has no %s, which the "
+				 "program reads", kbtf__path(), kfield__missing());
+			return why;
+		}
 		return "a kernel type or function the program needs is missing on this kernel";
 	case ESRCH:
 		return "kernel BTF is missing (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF=y)";

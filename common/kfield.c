@@ -2,6 +2,7 @@
 /* Kernel struct member offsets for the BPF programs' read-only data (see kfield.h). */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -20,6 +21,7 @@ static const struct kfield_def {
 	const char *var, *type, *path;
 	unsigned int size;
 	bool optional;		/* absent on some kernels: KFIELD_ABSENT, and the program copes */
+	const char *instead;	/* optional, but then this other variable is required */
 } defs[] = {
 	{ "kf_task_real_parent", "task_struct", "real_parent", 8 },
 	{ "kf_task_tgid", "task_struct", "tgid", 4 },
@@ -55,18 +57,21 @@ static const struct kfield_def {
 	{ "kf_rq_data_len", "request", "__data_len", 4 },
 	{ "kf_rq_cmd_flags", "request", "cmd_flags", 4 },
 	/* the disk moved from the request (up to 5.16) to its queue */
-	{ "kf_rq_rq_disk", "request", "rq_disk", 8, true },
-	{ "kf_queue_disk", "request_queue", "disk", 8, true },
+	{ "kf_rq_rq_disk", "request", "rq_disk", 8, true, "kf_queue_disk" },
+	{ "kf_queue_disk", "request_queue", "disk", 8, true, "kf_rq_rq_disk" },
 	{ "kf_disk_major", "gendisk", "major", 4 },
 	{ "kf_disk_first_minor", "gendisk", "first_minor", 4 },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
+static char missing[128];
+
 /* Where each wanted variable lives in the .rodata image; -1 when the object has none. */
 struct wanted {
 	long at[NDEFS];
 	__u32 type_id[NDEFS];
+	__u32 off[NDEFS];	/* as resolved */
 };
 
 static const struct kfield_def *def_of(const char *var)
@@ -185,8 +190,10 @@ int kfield__fill(struct bpf_object *obj)
 	struct wanted w;
 	const struct btf *btf;
 	char *data = NULL;
-	int n = find_vars(obj, &w, &data);
+	int n;
 
+	missing[0] = 0;
+	n = find_vars(obj, &w, &data);
 	if (n <= 0)
 		return n;
 	if (!(btf = kbtf__get()))
@@ -194,18 +201,37 @@ int kfield__fill(struct bpf_object *obj)
 	find_types(btf, &w);
 	for (size_t i = 0; i < NDEFS; i++) {
 		__u32 off = KFIELD_ABSENT;
+		const struct kfield_def *alt = defs[i].instead ? def_of(defs[i].instead) : NULL;
 
 		if (w.at[i] < 0)
 			continue;
 		if (!w.type_id[i] || resolve(btf, &defs[i], w.type_id[i], &off)) {
 			if (!defs[i].optional) {
-				err_debug("kernel BTF: struct %s has no member %s of %u bytes",
-					  defs[i].type, defs[i].path, defs[i].size);
+				if (defs[i].size)
+					snprintf(missing, sizeof(missing),
+						 "member %s of %u bytes in struct %s", defs[i].path,
+						 defs[i].size, defs[i].type);
+				else
+					snprintf(missing, sizeof(missing), "member %s in struct %s",
+						 defs[i].path, defs[i].type);
 				return -ENOENT;
 			}
 			off = KFIELD_ABSENT;
 		}
+		w.off[i] = off;
 		memcpy(data + w.at[i], &off, sizeof(off));
+		/* the pair is done when its second member is: one of the two must be there */
+		if (alt && alt < &defs[i] && w.at[alt - defs] >= 0 && off == KFIELD_ABSENT &&
+		    w.off[alt - defs] == KFIELD_ABSENT) {
+			snprintf(missing, sizeof(missing), "member %s in struct %s (nor %s in struct %s)",
+				 defs[i].path, defs[i].type, alt->path, alt->type);
+			return -ENOENT;
+		}
 	}
 	return 0;
+}
+
+const char *kfield__missing(void)
+{
+	return missing[0] ? missing : NULL;
 }

@@ -15,8 +15,12 @@ struct bpf_object;
 
 /*
  * Fills every kf_* variable of OBJ's .rodata (before load). Returns 0, -ESRCH without kernel
- * BTF, or -ENOENT when the kernel lacks a member that is not optional (named under -v).
+ * BTF, or -ENOENT when the kernel lacks a member that is not optional (kfield__missing()).
  */
 int kfield__fill(struct bpf_object *obj);
+
+/* After kfield__fill()'s -ENOENT, what the kernel lacked ("member M of N bytes in struct S");
+ * else NULL. err_report() names it, so that the one line says what is missing. */
+const char *kfield__missing(void);
 
 #endif

@@ -13,7 +13,7 @@ apt-get install -y -qq --no-install-recommends \
 	busybox-static qemu-system-x86 qemu-system-arm \
 	bash zsh fish groff-base man-db \
 	libpcre2-dev libpcre2-dev:arm64 \
-	python3 >/dev/null
+	python3 strace >/dev/null
 # libFuzzer and clang's sanitizer runtimes (make fuzz), for the clang just installed
 clang_major=$(clang -dumpversion | cut -d. -f1)
 apt-get install -y -qq --no-install-recommends "libclang-rt-$clang_major-dev" >/dev/null

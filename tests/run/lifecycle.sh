@@ -90,6 +90,75 @@ else
 	skip btf-valid-file-traces "no /sys/kernel/btf/vmlinux to copy"
 fi
 
+# --- the kernel's BTF is read once, by kbtf (kernel struct offsets come from it: common/kfield.c);
+# a CO-RE relocation in a program would make libbpf read it a second time. strace counts opens.
+# btf_opens OUT FILE APPLET ARGS...: runs the applet under strace until attached, then SIGINT;
+# writes how many times it opened FILE to OUT.n (sets TOOL_RC).
+btf_opens() {
+	_out=$1 _file=$2; shift 2
+	rm -f "$_out.err" "$_out.pid"
+	# the shell writes its pid, which the applet keeps (exec): the signal goes to it, not strace
+	strace -f -qq -e trace=openat -o "$_out.st" \
+		sh -c 'echo $$ >"$0"; exec "$@"' "$_out.pid" "$BPFBOX" "$@" >"$_out" 2>"$_out.err" &
+	TOOL_PID=$!
+	if wait_ready "$_out.err"; then
+		kill -INT "$(cat "$_out.pid")"
+	else
+		kill -INT "$TOOL_PID"
+	fi
+	wait "$TOOL_PID"
+	TOOL_RC=$?
+	grep -cF "\"$_file\"" "$_out.st" >"$_out.n"
+}
+if ! command -v strace >/dev/null 2>&1; then
+	skip btf-read-once "no strace here (scripts/deps.sh installs it on a build host; not in the VM guests)"
+elif [ ! -r /sys/kernel/btf/vmlinux ]; then
+	skip btf-read-once "no /sys/kernel/btf/vmlinux"
+else
+	# tracepoint probes of funccount and argdist need no kernel struct: no BTF at all
+	for c in 1:execsnoop 1:biosnoop "1:profile -F 49" "1:stackcount t:sched:sched_process_exec" \
+		"1:trace t:sched:sched_process_exec" "0:funccount t:sched:sched_process_exec" \
+		"0:argdist -C t:sched:sched_process_exec():int:args->pid"; do
+		max=${c%%:*} app=${c#*:}
+		name=$(echo "$app" | cut -d' ' -f1)
+		# shellcheck disable=SC2086 # applet and its arguments
+		btf_opens "$TMPD/once" /sys/kernel/btf/vmlinux $app
+		n=$(cat "$TMPD/once.n")
+		if [ "$TOOL_RC" -eq 0 ] && [ "$n" -le "$max" ]; then
+			pass "$name-btf-read-once"
+		else
+			fail "$name-btf-read-once" "rc=$TOOL_RC, $n opens (at most $max), stderr: $(head -n 1 "$TMPD/once.err")"
+		fi
+	done
+	# opensnoop's typed (tp_btf) exit program makes libbpf read the kernel BTF for its type;
+	# with --btf it loads the raw one, and the file is opened twice: checked, then read by kbtf
+	cp /sys/kernel/btf/vmlinux "$TMPD/copy.btf"
+	btf_opens "$TMPD/once" "$TMPD/copy.btf" opensnoop --btf "$TMPD/copy.btf"
+	n=$(cat "$TMPD/once.n")
+	if [ "$TOOL_RC" -eq 0 ] && [ "$n" -le 2 ]; then
+		pass opensnoop-btf-read-once
+	else
+		fail opensnoop-btf-read-once "rc=$TOOL_RC, $n opens (at most 2), stderr: $(head -n 1 "$TMPD/once.err")"
+	fi
+fi
+
+# a BTF whose task_struct has no members: kfield refuses it with one line naming the member
+# (raw BTF: one struct task_struct of 8 bytes, no members)
+printf '\237\353\001\000\030\000\000\000\000\000\000\000\014\000\000\000\014\000\000\000' >"$TMPD/bare.btf"
+printf '\015\000\000\000\001\000\000\000\000\000\000\004\010\000\000\000\000task_struct\000' >>"$TMPD/bare.btf"
+for app in execsnoop opensnoop "profile -F 49"; do
+	name=$(echo "$app" | cut -d' ' -f1)
+	# shellcheck disable=SC2086 # applet and its arguments
+	timeout 20 "$BPFBOX" $app --btf "$TMPD/bare.btf" >"$TMPD/bare.out" 2>"$TMPD/bare.err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$TMPD/bare.err")" -eq 1 ] && [ ! -s "$TMPD/bare.out" ] &&
+		grep -q "has no member [a-z_.]* of [0-9]* bytes in struct task_struct" "$TMPD/bare.err"; then
+		pass "btf-missing-member-$name"
+	else
+		fail "btf-missing-member-$name" "rc=$rc, stderr: $(head -n 2 "$TMPD/bare.err")"
+	fi
+done
+
 # --- lost events: one line per report, in one format, the running totals adding up. A
 # one-page ring and a burst of opens make losses likely, not certain: none is a SKIP.
 if start_tool "$TMPD/lost" opensnoop -b 1 -n find; then
