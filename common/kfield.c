@@ -196,8 +196,9 @@ int kfield__fill(struct bpf_object *obj)
 	n = find_vars(obj, &w, &data);
 	if (n <= 0)
 		return n;
+	/* ESRCH: no BTF at all; anything else (EMFILE) is the reason the file could not be read */
 	if (!(btf = kbtf__get()))
-		return -ESRCH;
+		return errno && errno != ENOENT ? -errno : -ESRCH;
 	find_types(btf, &w);
 	for (size_t i = 0; i < NDEFS; i++) {
 		__u32 off = KFIELD_ABSENT;
