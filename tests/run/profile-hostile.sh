@@ -84,8 +84,19 @@ check exec-before-resolved stack_of "$TMPD/exec" $x '"hostile_before_exec+0x'
 check exec-after-resolved stack_of "$TMPD/exec" $x '"hostile_spin+0x'
 
 # ---- pid reuse: a second process under the same pid has its own symbols (clone3 set_tid)
-# The second process (profprog, 120 s at most) is ended once profile has seen its own image:
-# a first-sample line of that pid with another exec count than the first life's.
+# The second process (profprog, 120 s at most) is ended once profile has seen its own image
+# (a first-sample line of that pid with another exec count than the first life's) and its
+# main thread has spun 0.2 s of CPU in its call chain since printing "child": about 100
+# samples at 499 Hz, not a matter of wall time (a first sample alone can come from startup).
+# ticks TID: clock ticks thread TID has run (utime + stime; comm "profprog" has no space)
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$1/stat" 2>/dev/null || echo 0; }
+# chain_run PID: the second life printed "child" and its main thread has spun 20 ticks since
+chain_run() {
+	grep -q '^child ' "$TMPD/reuse.m" || return 1
+	[ -n "$t0" ] || t0=$(ticks "$1")
+	[ "$(ticks "$1")" -ge $((t0 + 20)) ]
+}
+t0=""
 "$HP" reuse sig "$PP" 120 >"$TMPD/reuse.m" 2>"$TMPD/reuse.m.err" &
 r=$!
 wait_count "$TMPD/reuse.m" '^waiting' 1
@@ -99,7 +110,8 @@ if [ -n "$p" ]; then
 	# until the second process was seen, or hostileprog ended (no clone3 set_tid here)
 	_i=0
 	while kill -0 $r 2>/dev/null && [ $_i -lt 600 ] &&
-		! { grep -q "^reused $p\$" "$TMPD/reuse.m" && [ "$(execs "$TMPD/reuse.err" "$p")" -ge 2 ]; }; do
+		! { grep -q "^reused $p\$" "$TMPD/reuse.m" && [ "$(execs "$TMPD/reuse.err" "$p")" -ge 2 ] &&
+		chain_run "$p"; }; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
