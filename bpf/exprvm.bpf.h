@@ -202,20 +202,24 @@ static __always_inline __u64 xvm_low_bytes(__s64 n)
 #define XVM_CMP_WORDS 4
 
 /*
- * STRCMP's prefix compare of the string read into the state's scratch with literal LIT_KEY: 1
- * when its first bytes are the literal's. A global function, so that the verifier walks the
- * loop once rather than once per path into the op, and 32 bytes a step: the loop, byte by
- * byte, was half of the interpreter's verification.
+ * STRCMP: 1 when the string at ADDR (user memory with XVM_F_USER in FLAGS) starts with
+ * literal LIT_KEY; -1 without the literal. The string is read into the state's scratch, as
+ * long as the literal and its NUL. A global function, so that the verifier walks the loop
+ * once rather than once per path into the op, and 32 bytes a step: the loop, byte by byte,
+ * was half of the interpreter's verification.
  */
-__noinline int xvm_strcmp(__u32 key, __u32 lit_key)
+__noinline int xvm_strcmp(__u32 key, __u32 lit_key, __u64 addr, __u32 flags)
 {
 	struct xvm_state *st = bpf_map_lookup_elem(&xvm_state, &key);
 	struct xvm_lit *lit = bpf_map_lookup_elem(&xvm_lits, &lit_key);
 	__u32 len, i;
 
 	if (!st || !lit)
-		return 0;
+		return -1;
 	len = xvm_lit_len(lit);
+	st->scratch[0] = 0;
+	if (addr)
+		xvm_read_str(st->scratch, len + 1, addr, flags);
 	for (i = 0; i < XVM_STR_MAX; i += 8 * XVM_CMP_WORDS) {
 		__u64 diff = 0;
 
@@ -370,18 +374,14 @@ static __always_inline int xvm_op1(struct xvm_state *st)
 		a = xvm_ext(a, op.size, op.flags);
 		goto push;
 	case XVM_STRCMP: {
-		__u32 k = st->probe * XVM_VALS + op.arg;
-		struct xvm_lit *lit;
+		int eq;
 
 		if (!XVM_USES(XVM_STRCMP))
 			goto bad;
-		lit = bpf_map_lookup_elem(&xvm_lits, &k);
-		if (!lit)
+		eq = xvm_strcmp(0, st->probe * XVM_VALS + op.arg, a, op.flags);
+		if (eq < 0)
 			goto bad;
-		st->scratch[0] = 0;
-		if (a)
-			xvm_read_str(st->scratch, xvm_lit_len(lit) + 1, a, op.flags);
-		a = xvm_strcmp(0, k);
+		a = eq;
 		goto push;
 	}
 	case XVM_JZ:
