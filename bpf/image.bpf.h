@@ -22,6 +22,8 @@ struct {
 KFIELD(task_group_leader);
 KFIELD(task_start_boottime);
 KFIELD(task_self_exec_id);
+KFIELD(task_mm);
+KFIELD(mm_start_code);
 
 /* The current task's image; pid 0 (and nothing else set) for the idle task. */
 static __always_inline void image_current(struct image_id *img)
@@ -48,6 +50,11 @@ static __always_inline void image_announce(const struct image_id *img)
 		return;
 	old = bpf_map_lookup_elem(&seen_images, &img->pid);
 	if (old && old->start_ns == img->start_ns && old->exec_id == img->exec_id)
+		return;
+	/* Mid-exec, the task has its new exec id and mm before the loader maps the program;
+	 * mm->start_code is set once it has. A snapshot taken earlier would hold no text. */
+	if (!kread(__u64, kread(void *, (void *)bpf_get_current_task(), kf_task_mm),
+		   kf_mm_start_code))
 		return;
 	/* a lost announcement (ring full) is retried at the next hit */
 	if (!emit((void *)img, sizeof(*img)))

@@ -30,6 +30,8 @@ static const struct kfield_def {
 	{ "kf_task_group_leader", "task_struct", "group_leader", 8 },
 	{ "kf_task_start_boottime", "task_struct", "start_boottime", 8 },
 	{ "kf_task_self_exec_id", "task_struct", "self_exec_id", 8 },
+	{ "kf_task_mm", "task_struct", "mm", 8 },
+	{ "kf_mm_start_code", "mm_struct", "start_code", 8 },
 	{ "kf_task_fs", "task_struct", "fs", 8 },
 	{ "kf_task_files", "task_struct", "files", 8 },
 	/* x86 only (TS_COMPAT); arm64 tells a compat task by its saved PSTATE */
