@@ -16,9 +16,11 @@ for t in "$@"; do
 	TMPD=$(mktemp -d "${TMPDIR:-/tmp}/bpfbox-$name.XXXXXX")
 	export TMPD
 	echo "== $name"
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	# A hung script must not eat the rest of the run (or a VM's whole boot timeout).
 	timeout -k 5 "$tmo" sh "$t" >"$TMPD/.results" 2>&1
 	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
 	case $rc in 124 | 137 | 143) echo "FAIL $name: still running after ${tmo}s, killed" >>"$TMPD/.results" ;; esac
 	cat "$TMPD/.results"
 	p=$(grep -c '^PASS ' "$TMPD/.results")
@@ -33,6 +35,8 @@ for t in "$@"; do
 	[ $rc -eq 0 ] || [ "$f" -ne 0 ] || failed="${failed}FAIL $name: script exited with status $rc
 "
 	npass=$((npass + p)) nfail=$((nfail + f)) nskip=$((nskip + s))
+	# what balances the VM matrix's parts (tests/vm/run.sh) and what to trim first
+	echo "-- $name: $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')s"
 	[ "$f" -eq 0 ] && rm -rf "$TMPD"
 done
 # A long run's log is read from its tail: repeat what failed just above the totals.

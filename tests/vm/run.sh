@@ -8,23 +8,27 @@
 # Environment:
 #   VM_KERNELS  kernels to boot, SUITE-ARCH words (default: the matrix below); SUITE-ARCH+A+B
 #               boots with A and B added to the kernel command line: kernel parameters
-#               (lockdown=integrity), or for /init VM_ONLY=NAME (run tests/run/NAME.sh only)
-#               and VM_SECURITYFS=0 (boot without securityfs mounted)
+#               (lockdown=integrity), or for /init VM_ONLY=NAME[,NAME...] (run those
+#               tests/run scripts only) and VM_SECURITYFS=0 (boot without securityfs mounted)
+#   VM_SPLIT    tests/run names that a kernel's first boot runs; a second boot of the same
+#               kernel runs the others, beside it (default: the symbolizer's suites, about
+#               half of a guest's time; empty: one boot per kernel). A kernel word with
+#               VM_ONLY is booted once. Results read "KERNEL: ..." whatever the boot.
 #   VM_TESTS    tests/run names to run in the guests (default: all)
 #   VM_JOBS     VMs booted at once (default 2)       VM_SMP      vCPUs per VM (default 2)
-#   VM_TIMEOUT  seconds per boot (default 900: an arm64 guest runs all nine applets' suites in
-#               about 300 s of emulation on an idle machine)
+#   VM_TIMEOUT  seconds per boot (default 900: a whole arm64 guest takes about 470 s)
 #   VM_TEST_TIMEOUT  seconds per test script in the guest (default 120)
 #   VM_MODULES  modules loaded at boot, with their dependencies (default: loop brd null_blk)
 #   VM_BUILD    where `make ARCH=... OUT=VM_BUILD/ARCH all progs` builds the guests' binaries
 #               (default build, the Makefile's own OUT)
-# Measured on the 2-core project machine, the whole matrix (5 applets' tests): 2m30 with the
-# defaults. Each VM emulates its vCPUs on one host thread (TCG thread=single): with one host
-# thread per vCPU, two VMs overcommitted the 2 cores, a 5.10 guest twice in about eight runs
-# died of a soft lockup (likely a starved vCPU), and the matrix took 3 min. softlockup_panic
-# ends such a boot at once, with its backtrace in the console log.
+# Each VM emulates its vCPUs on one host thread (TCG thread=single): with one host thread per
+# vCPU, two VMs overcommitted the 2 cores of the project machine, and a 5.10 guest twice in
+# about eight runs died of a soft lockup (likely a starved vCPU); softlockup_panic ends such a
+# boot at once, with its backtrace in the console log. So two boots run at a time, and each
+# kernel boots twice: with whole kernels (7 min of scripts each) the fifth ran alone, one core
+# idle, and the matrix took 22 min; split, 17.7 min.
 # Results: "KERNEL: PASS|FAIL|SKIP ..." lines, then "vm: N passed, N failed, N skipped";
-# console logs stay in build/vm/KERNEL.log.
+# console logs stay in build/vm/KERNEL.log (KERNEL@1.log and KERNEL@2.log when split).
 set -eu
 cd "$(dirname "$0")/../.."
 . scripts/debian-apt.sh
@@ -38,6 +42,8 @@ MATRIX="bookworm-arm64 trixie-arm64 bookworm-amd64 bullseye-amd64 sid-amd64
 	bookworm-amd64+lockdown=integrity+VM_ONLY=check-config
 	bookworm-amd64+lockdown=confidentiality+VM_ONLY=check-config+VM_SECURITYFS=0"
 KERNELS=${VM_KERNELS:-$MATRIX}
+# the symbolizer's suites: about half of a guest's 7 minutes (the other half: the rest)
+SPLIT=${VM_SPLIT-ustack-hostile profile profile-hostile stackcount lifecycle}
 JOBS=${VM_JOBS:-2}
 TIMEOUT=${VM_TIMEOUT:-900}
 MODULES=${VM_MODULES:-loop brd null_blk}
@@ -68,9 +74,15 @@ rm -rf "$OUT" && mkdir -p "$OUT" "$KCACHE"
 
 # kernel NAME: sets SUITE, DARCH (Debian arch), ARCH (bpfbox's) and META for SUITE-DARCH, and
 # KARGS, the extra command line words of a SUITE-DARCH+A+B name.
+# A boot of a split kernel is named NAME@1 or NAME@2: KARGS then says which scripts it runs.
 kernel() {
-	_base=${1%%+*} KARGS=
-	[ "$_base" = "$1" ] || KARGS=$(printf '%s' "${1#*+}" | tr + ' ')
+	_word=${1%@*}
+	_base=${_word%%+*} KARGS=
+	[ "$_base" = "$_word" ] || KARGS=$(printf '%s' "${_word#*+}" | tr + ' ')
+	case $1 in
+	*@1) KARGS="$KARGS VM_ONLY=$(echo $PART1 | tr ' ' ,)" ;;
+	*@2) KARGS="$KARGS VM_ONLY=$(echo $PART2 | tr ' ' ,)" ;;
+	esac
 	SUITE=${_base%-*} DARCH=${_base##*-}
 	case $DARCH in
 	amd64) ARCH=x86 META=linux-image-amd64 ;;
@@ -78,6 +90,19 @@ kernel() {
 	*) return 1 ;;
 	esac
 }
+
+# PART1: the scripts of SPLIT that the guests have; PART2: the other scripts they have.
+PART1='' PART2=''
+for t in ${VM_TESTS:-$(cd tests/run && for f in ./*.sh; do basename "$f" .sh; done)}; do
+	# shellcheck disable=SC2086 # a list of names, one space apart
+	case " $(printf '%s ' $SPLIT)" in
+	*" $t "*) PART1="$PART1 $t" ;;
+	*) PART2="$PART2 $t" ;;
+	esac
+done
+[ -n "$PART1" ] && [ -n "$PART2" ] ||
+	PART1='' PART2=''
+[ -z "$PART1" ] || echo "vm: each kernel boots twice, beside itself: @1 runs$PART1; @2 runs$PART2"
 
 arches=
 for k in $KERNELS; do
@@ -119,10 +144,11 @@ base_root() {
 	mkdir -p "$r/bpfbox/tests/run"
 	if [ -n "${VM_TESTS:-}" ]; then
 		for t in $VM_TESTS; do cp "tests/run/$t.sh" "$r/bpfbox/tests/run/"; done
-		# and what a kernel booted with VM_ONLY=NAME runs
+		# and what a kernel booted with VM_ONLY=NAME,... runs
 		for k in $KERNELS; do
-			t=$(printf '%s\n' $k | tr + '\n' | sed -n 's/^VM_ONLY=//p')
-			[ -z "$t" ] || cp "tests/run/$t.sh" "$r/bpfbox/tests/run/"
+			for t in $(printf '%s\n' $k | tr + '\n' | sed -n 's/^VM_ONLY=//p' | tr , ' '); do
+				cp "tests/run/$t.sh" "$r/bpfbox/tests/run/"
+			done
 		done
 	else
 		cp -r tests/run/. "$r/bpfbox/tests/run/"
@@ -251,8 +277,8 @@ report() {
 	tr -d '\r' <"$log" | sed -n '/^@@bpfbox-vm@@ begin/,/^@@bpfbox-vm@@ end/p' >"$OUT/$1.out"
 	up0=$(sed -n 's/^@@bpfbox-vm@@ begin .* uptime=\([0-9.]*\).*/\1/p' "$OUT/$1.out")
 	up1=$(sed -n 's/^@@bpfbox-vm@@ end .* uptime=\([0-9.]*\).*/\1/p' "$OUT/$1.out")
-	grep -E '^(PASS|FAIL|SKIP) ' "$OUT/$1.out" | sed "s/^/$1: /" || :
-	grep '^FAIL ' "$OUT/$1.out" | sed "s/^/$1: /" >"$OUT/$1.fails" || :
+	grep -E '^(PASS|FAIL|SKIP) ' "$OUT/$1.out" | sed "s/^/$_word: /" || :
+	grep '^FAIL ' "$OUT/$1.out" | sed "s/^/$_word: /" >"$OUT/$1.fails" || :
 	p=$(grep -c '^PASS ' "$OUT/$1.out" || :)
 	f=$(grep -c '^FAIL ' "$OUT/$1.out" || :)
 	s=$(grep -c '^SKIP ' "$OUT/$1.out" || :)
@@ -261,7 +287,7 @@ report() {
 	h=$(grep -E '^(PASS|FAIL|SKIP) ' "$OUT/$1.out" | grep -v ' vm-bpfbox-runs' |
 		awk '{ n[$1]++ } END { print n["PASS"] + 0, n["FAIL"] + 0, n["SKIP"] + 0 }')
 	if [ -n "$up1" ] && [ "$g" != "$h" ]; then
-		echo "$1: FAIL console: the guest counted ${g:-nothing} (pass fail skip), the console shows $h" |
+		echo "$_word: FAIL console: the guest counted ${g:-nothing} (pass fail skip), the console shows $h" |
 			tee -a "$OUT/$1.fails"
 		f=$((f + 1))
 	fi
@@ -271,7 +297,7 @@ report() {
 		else
 			why="guest stopped before its results (qemu status $rc; kernel panic?)"
 		fi
-		echo "$1: FAIL boot: $KPKG: $why; console log $log, last lines:" | tee -a "$OUT/$1.fails"
+		echo "$_word: FAIL boot: $KPKG${KARGS:+ ($(echo $KARGS))}: $why; console log $log, last lines:" | tee -a "$OUT/$1.fails"
 		tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    /'
 		f=$((f + 1))
 	fi
@@ -302,7 +328,11 @@ for k in $KERNELS; do
 		cat "$OUT/$k.prep" "$KDIR/note" 2>/dev/null || :
 		echo "$KDIR" >"$OUT/$k.kdir"
 		echo "$KPKG" >"$OUT/$k.pkg"
-		ready="$ready $k"
+		if [ -n "$PART1" ] && ! printf '%s\n' $k | tr + '\n' | grep -q '^VM_ONLY='; then
+			ready="$ready $k@1 $k@2"
+		else
+			ready="$ready $k"
+		fi
 	else
 		echo "$k: FAIL fetch: no kernel from $SUITE's $META:" | tee "$OUT/$k.fails"
 		sed 's/^/    /' "$OUT/$k.prep"
@@ -320,7 +350,7 @@ while [ -n "$queue" ] || [ -n "$running" ]; do
 		else
 			wait "${e%%=*}" || :
 			k=${e#*=}
-			KPKG=$(cat "$OUT/$k.pkg")
+			KPKG=$(cat "$OUT/${k%@*}.pkg")
 			report "$k"
 		fi
 	done
@@ -329,7 +359,7 @@ while [ -n "$queue" ] || [ -n "$running" ]; do
 	if [ -n "$queue" ] && [ $# -lt "$JOBS" ]; then
 		set -- $queue
 		k=$1; shift; queue=$*
-		KDIR=$(cat "$OUT/$k.kdir")
+		KDIR=$(cat "$OUT/${k%@*}.kdir")
 		boot "$k" &
 		running="$running $!=$k"
 		continue
@@ -343,7 +373,9 @@ set -- $(read_totals)
 if [ "$2" -ne 0 ]; then
 	echo "vm: failed:"
 	for k in $KERNELS; do
-		[ ! -f "$OUT/$k.fails" ] || sed 's/^/    /' "$OUT/$k.fails"
+		for b in "$k" "$k@1" "$k@2"; do
+			[ ! -f "$OUT/$b.fails" ] || sed 's/^/    /' "$OUT/$b.fails"
+		done
 	done
 fi
 echo "vm: $1 passed, $2 failed, $3 skipped"
