@@ -4,6 +4,7 @@
 #include <libgen.h>
 #include <stdbool.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,5 +162,10 @@ static int dispatch(int argc, char **argv)
 /* A failed write of anything printed to stdout is an error (err_output()). */
 int main(int argc, char **argv)
 {
+	/* A fixed threshold: every block of 128 KiB or more is mapped, and unmapped when freed.
+	 * glibc's sliding one rose to the size of the first kernel BTF freed (4-6 MB where the
+	 * kernel cannot map /sys/kernel/btf/vmlinux, before 6.16), so libbpf's later copy went
+	 * on the heap, and opensnoop kept 11 MB resident for its whole run instead of 2. */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	return err_output(dispatch(argc, argv));
 }
